@@ -1,0 +1,3 @@
+from zhengan.cli import main
+
+main()
