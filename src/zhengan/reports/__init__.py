@@ -1,0 +1,1 @@
+"""Report builders: they take plain data and never query a database."""
