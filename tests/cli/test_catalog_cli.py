@@ -34,7 +34,7 @@ def test_validate_counts_controls_per_document(catalog):
 def test_list_filters_by_source_strength_tag_and_search():
     result = run("catalog", "list", "--source", "SR", "--strength", "should")
     assert result.exit_code == 0
-    assert "SR-6.8" in result.output and "CC17010" not in result.output
+    assert "SR-9.4" in result.output and "SR-6.8" not in result.output and "CC17010" not in result.output
     found = run("catalog", "list", "--search", "lockout")
     assert "SR-6.5" in found.output
     tagged = run("catalog", "list", "--tag", "firewall", "--source", "CC17010")
@@ -90,21 +90,21 @@ def test_oscal_export_is_a_valid_oscal_catalog(tmp_path, catalog):
     assert run("catalog", "export", "--format", "oscal", "--out", str(out)).exit_code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     model = trestle_catalog.Catalog.model_validate(data["catalog"])
-    assert model.metadata.oscal_version.__root__ if hasattr(model.metadata.oscal_version, "__root__") else True
+    assert "1.1" in str(data["catalog"]["metadata"]["oscal-version"])
 
     def walk(controls):
         for control in controls or []:
             yield control
-            yield from walk(control.controls)
+            yield from walk(getattr(control, "controls", None))
 
     def groups(items):
         for group in items or []:
             yield group
-            yield from groups(group.groups)
+            yield from groups(getattr(group, "groups", None))
 
     ids = set()
     for group in groups(model.groups):
-        ids.update(c.id for c in walk(group.controls))
+        ids.update(c.id for c in walk(getattr(group, "controls", None)))
     assert set(catalog.controls) <= ids
 
 

@@ -81,18 +81,19 @@ def _group(catalog: Catalog, section: Section) -> dict[str, Any]:
     group["props"] = [{"name": "label", "value": section.id}, _prop("citation", section.citation)]
     if section.text:
         group["parts"] = [{"id": f"{section.id}_smt", "name": "overview", "prose": section.text}]
-    subgroups, controls = [], []
-    for child_id in catalog.children_of(section.id):
-        child = catalog.entry(child_id)
-        if isinstance(child, Section):
-            subgroups.append(_group(catalog, child))
-        elif isinstance(child, Control):
-            controls.append(_control(catalog, child))
-    if subgroups:
-        group["groups"] = subgroups
-    if controls:
-        group["controls"] = controls
+    children = [catalog.entry(c) for c in catalog.children_of(section.id) if _is_clause(catalog, c)]
+    group.update(_members(catalog, children))
     return group
+
+
+def _members(catalog: Catalog, children: list[Section | Control]) -> dict[str, Any]:
+    """OSCAL lets a group hold sub-groups or controls, not both: mixed children all become controls
+    (headings as controls of class "heading")."""
+    if children and all(isinstance(c, Section) for c in children):
+        return {"groups": [_group(catalog, c) for c in children]}
+    if children:
+        return {"controls": [_control(catalog, c) for c in children]}
+    return {}
 
 
 def _document_group(catalog: Catalog, document: Document) -> dict[str, Any]:
@@ -114,13 +115,12 @@ def _document_group(catalog: Catalog, document: Document) -> dict[str, Any]:
     ]
     if parts:
         group["parts"] = parts
-    top = [e for e in [*document.sections, *document.controls] if catalog.parent_of(e.id) is None]
-    groups = [_group(catalog, e) for e in top if isinstance(e, Section)]
-    controls = [_control(catalog, e) for e in top if isinstance(e, Control)]
-    if groups:
-        group["groups"] = groups
-    if controls:
-        group["controls"] = controls
+    top = [
+        e
+        for e in catalog.entries.values()
+        if catalog.document_of(e.id) is document and catalog.parent_of(e.id) is None
+    ]
+    group.update(_members(catalog, [e for e in top if not isinstance(e, Informative)]))
     return group
 
 
