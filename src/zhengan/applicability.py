@@ -46,6 +46,12 @@ def _scope_words(catalog: Catalog, scopes: tuple[str, ...]) -> Text | None:
     )
 
 
+def _who(condition: Applicability) -> str:
+    """The quoted condition without a leading 「適用」 of its own (「適用網際網路下單期貨商」), so reasons read
+    「適用：網際網路下單期貨商」 rather than 「適用：適用…」."""
+    return condition.condition.zh.removeprefix("適用")
+
+
 def decide(catalog: Catalog, control_id: str, profile: FirmProfile) -> Decision:
     """Does `control_id` bind the firm described by `profile`, and why (in both languages)?"""
     control = catalog.control(control_id)
@@ -56,14 +62,14 @@ def decide(catalog: Catalog, control_id: str, profile: FirmProfile) -> Decision:
     if unmet:
         first = unmet[0]
         reason = Text(
-            zh=f"不適用：本條適用於「{first.condition.zh}」，本公司不符。",
+            zh=f"不適用：本條適用於「{_who(first)}」，本公司不符。",
             en=f"Does not apply: it binds {first.condition.en}; the firm is not one.",
         )
         return Decision(control_id, False, reason, control.strength, results, scopes)
 
     # The most specific conditions explain best; the document's own is the fallback.
     specific = [r.condition for r in results[1:]] or [results[0].condition]
-    zh = "適用：" + "；".join(dict.fromkeys(c.condition.zh for c in specific))
+    zh = "適用：" + "；".join(dict.fromkeys(_who(c) for c in specific))
     en = "Applies: " + "; ".join(dict.fromkeys(c.condition.en for c in specific))
     scope = _scope_words(catalog, scopes)
     if scope is not None:

@@ -80,8 +80,8 @@ def test_cc17010_applicability(profile, control_id, applies):
     [
         ("futures_internet", "CC17010-1.1", "證券商"),
         ("second_category_securities", "CC17010-1.7", "網際網路下單證券商適用"),
-        ("second_category_securities", "CC17010-3.2", "適用網際網路下單證券商"),
-        ("second_category_securities", "CC17010-4.1", "適用網際網路下單證券商"),
+        ("second_category_securities", "CC17010-3.2", "網際網路下單證券商"),
+        ("second_category_securities", "CC17010-4.1", "網際網路下單證券商"),
         ("foreign_branch", "CC17010-8.1.1", "公司提供客戶使用應用程式介面(API)服務"),
         ("second_category_securities", "CC17010-13.2", "公司設置無線網路"),
     ],

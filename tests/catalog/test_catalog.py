@@ -120,6 +120,7 @@ def test_search_finds_chinese_and_english(catalog):
     assert "SR-6.5" in {c.id for c in catalog.search("帳戶鎖定")}
     assert "SR-6.5" in {c.id for c in catalog.search("lock")}
     assert "SR-4.1" in {c.id for c in catalog.search("保存 政策")}  # white space folded as in the source
+    assert "AP-8.1" in {c.id for c in catalog.search("風險說明")}  # the source writes 說 as U+F96F
 
 
 # Broken copies of the catalogue: each defect is reported with file, line and what is wrong.

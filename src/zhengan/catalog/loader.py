@@ -7,6 +7,7 @@ related id exists. `validate_catalog()` returns the problems instead of raising,
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -115,8 +116,9 @@ class Catalog:
 
     def search(self, text: str) -> list[Control]:
         """Controls whose id, citation, title or text (Chinese or English) contain `text`."""
-        needle = text.strip().casefold()
-        folded = fold(text)
+        # NFKC so that compatibility ideographs in the sources (AP-8.1's U+F96F) match the ordinary character.
+        needle = unicodedata.normalize("NFKC", text.strip()).casefold()
+        folded = unicodedata.normalize("NFKC", fold(text))
         found = []
         for control in self.controls.values():
             haystack = " ".join(
@@ -127,7 +129,8 @@ class Catalog:
                     *((control.title and [control.title.zh, control.title.en]) or []),
                 ]
             ).casefold()
-            if needle in haystack or (folded and folded in fold(control.text)):
+            haystack = unicodedata.normalize("NFKC", haystack)
+            if needle in haystack or (folded and folded in unicodedata.normalize("NFKC", fold(control.text))):
                 found.append(control)
         return found
 
