@@ -1,5 +1,5 @@
 # zhengan: two commands do everything on a fresh machine.
-#   make run   set up, then run the main job on the embedded default (SQLite, local files)
+#   make run   set up, then serve the demo firm on the embedded default (SQLite, local files)
 #   make test  set up, then lint and pass every test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The main job: migrate, load the demo firm (first-category example profile) with one user per role,
+# print their one-time initial passwords, and serve on http://127.0.0.1:8000.
 run: setup
-	$(BIN)/zhengan soa --profile $(PROFILE) --format table
+	$(BIN)/zhengan demo
 
 soa: setup
 	$(BIN)/zhengan soa --profile $(PROFILE) --format table
@@ -39,9 +41,11 @@ format: python-deps
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
+# Every test on the embedded default (SQLite), then the web application's tests again on PostgreSQL.
 test: setup lint
 	$(BIN)/zhengan catalog validate
 	$(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/web
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

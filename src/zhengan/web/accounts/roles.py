@@ -1,0 +1,127 @@
+"""Roles and the permission matrix (SR-3.8: least privilege). docs/web.md prints the same matrix.
+
+Every named view is in exactly one of: PERMISSIONS (role-restricted), SIGNED_IN (any signed-in user,
+about their own account), PUBLIC (before sign-in). tests/web/test_permission_matrix.py walks them all.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "administrator"
+COMPLIANCE_OFFICER = "compliance_officer"
+IT_SECURITY = "it_security"
+INTERNAL_AUDITOR = "internal_auditor"
+EXTERNAL_ASSESSOR = "external_assessor"
+BOARD_VIEWER = "board_viewer"
+
+ROLE_CHOICES = [
+    (ADMINISTRATOR, _("Administrator")),
+    (COMPLIANCE_OFFICER, _("Compliance officer")),
+    (IT_SECURITY, _("IT security engineer")),
+    (INTERNAL_AUDITOR, _("Internal auditor")),
+    (EXTERNAL_ASSESSOR, _("External assessor")),
+    (BOARD_VIEWER, _("Board viewer")),
+]
+ROLES = [code for code, _label in ROLE_CHOICES]
+
+EVERYONE = frozenset(ROLES)
+# The external assessor sees the public catalogue and, later, only the assessments assigned to them.
+INSIDERS = EVERYONE - {EXTERNAL_ASSESSOR}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "catalogue:dashboard": EVERYONE,
+    "catalogue:browse": EVERYONE,
+    "catalogue:control": EVERYONE,
+    "firm:profile": INSIDERS,
+    "firm:export_xlsx": INSIDERS,
+    "firm:export_csv": INSIDERS,
+    "firm:edit": frozenset({COMPLIANCE_OFFICER}),
+    # SR-4.10: only the administrator and the internal auditor read the audit trail.
+    "audit:list": frozenset({ADMINISTRATOR, INTERNAL_AUDITOR}),
+    "accounts:users": frozenset({ADMINISTRATOR}),
+    "accounts:user_create": frozenset({ADMINISTRATOR}),
+    "accounts:user_edit": frozenset({ADMINISTRATOR}),
+    "accounts:user_reset_mfa": frozenset({ADMINISTRATOR}),
+    "accounts:user_reset_password": frozenset({ADMINISTRATOR}),
+    "accounts:user_unlock": frozenset({ADMINISTRATOR}),
+}
+
+SIGNED_IN = frozenset(
+    {
+        "accounts:logout",
+        "accounts:password_change",
+        "accounts:mfa_enrol",
+        "accounts:recovery_codes",
+        "accounts:profile",
+    }
+)
+
+PUBLIC = frozenset(
+    {
+        "accounts:login",
+        "accounts:mfa_verify",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "set_language",
+    }
+)
+
+
+def redirect_to_login(path: str):
+    # Imported here: auth.views imports the user model, which imports this module.
+    from django.contrib.auth.views import redirect_to_login as _redirect
+
+    return _redirect(path)
+
+
+def allowed(user, view_name: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in PERMISSIONS[view_name])
+
+
+def role_required(view_name: str):
+    """Allow the view only to the roles the matrix names; a refusal is a 403 and is audited."""
+    if view_name not in PERMISSIONS:
+        raise KeyError(f"{view_name} is not in the permission matrix")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user, view_name):
+                from zhengan.web.audit.events import log
+
+                log(request, "access_denied", detail={"view": view_name, "path": request.path})
+                raise PermissionDenied(view_name)
+            return view(request, *args, **kwargs)
+
+        wrapped.permission_name = view_name
+        return wrapped
+
+    return decorator
+
+
+def signed_in(view):
+    """Any signed-in user (about their own account); AccessPolicyMiddleware applies the rest."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def navigation(request):
+    """Template context: which menu entries this user may see."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can": {}}
+    return {"can": {name.replace(":", "_"): user.role in roles for name, roles in PERMISSIONS.items()}}

@@ -1,0 +1,99 @@
+"""Fixtures of the web tests. Django is configured here, for tests/web only.
+
+The same tests run on SQLite (default: a throw-away data directory) and on PostgreSQL when DATABASE_URL
+is set, e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test (the test database is
+`test_zhengan_web`, created and dropped by pytest-django).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pyotp
+import pytest
+
+os.environ.setdefault("ZHENGAN_DATA_DIR", tempfile.mkdtemp(prefix="zhengan-web-test-"))
+os.environ.setdefault("ZHENGAN_SECRET_KEY", "test-only-secret-key-not-for-production-" + "x" * 20)
+os.environ["DJANGO_SETTINGS_MODULE"] = "zhengan.web.settings"
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "web"
+PASSWORD = "Kx7!harbour-Lantern"  # passes the policy; not used outside tests
+
+
+def pytest_configure(config):
+    """Set Django up here (pytest-django found no settings at start-up: they are ours, for tests/web)."""
+    import django.apps
+    from django.conf import settings
+    from pytest_django.plugin import _setup_django
+
+    settings.INSTALLED_APPS  # noqa: B018  (loads the settings module)
+    if not django.apps.apps.ready:
+        _setup_django(config)
+
+
+def next_code(secret: str) -> str:
+    """A valid TOTP code not yet used: the next step's (accepted with one step of drift)."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+@pytest.fixture
+def make_user(db):
+    from django.utils import timezone
+
+    from zhengan.web.accounts.models import User
+
+    counter = {"n": 0}
+
+    def make(role: str = "compliance_officer", *, enrolled: bool = True, must_change: bool = False, **fields):
+        counter["n"] += 1
+        username = fields.pop("username", f"{role.replace('_', '.')}{counter['n']}")
+        user = User(
+            username=username,
+            full_name=fields.pop("full_name", f"Test {role}"),
+            email=fields.pop("email", f"{username}@example.com.tw"),
+            role=role,
+            **fields,
+        )
+        user.set_password(PASSWORD)
+        user.must_change_password = must_change
+        if enrolled:
+            user.totp_secret = pyotp.random_base32()
+            user.mfa_enrolled_at = timezone.now()
+        user.save()
+        return user
+
+    return make
+
+
+def sign_in_fully(client, user) -> None:
+    """A session that passed both factors (for tests that are not about signing in)."""
+    client.force_login(user)
+    session = client.session
+    session["mfa_verified"] = True
+    session.save()
+
+
+@pytest.fixture
+def firm_profile(db):
+    """The demo firm: the first-category example profile."""
+    import json
+
+    from zhengan.profile import load_profile
+    from zhengan.web.firm.models import FirmProfileRecord
+
+    profile = load_profile(REPO / "examples" / "profiles" / "first_category_securities.yaml")
+    FirmProfileRecord.objects.create(id=1, data=json.loads(profile.model_dump_json()))
+    return profile
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
