@@ -19,7 +19,9 @@ def test_securities_rules_never_bind_a_futures_only_firm(catalog, profiles, name
             assert not decision.applies, decision.control_id
 
 
-@pytest.mark.parametrize("name", ["first_category_securities", "second_category_securities", "foreign_branch"])
+@pytest.mark.parametrize(
+    "name", ["first_category_securities", "second_category_securities", "foreign_branch"]
+)
 def test_futures_rules_never_bind_a_securities_only_firm(catalog, profiles, name):
     for decision in statement(catalog, profiles[name]).decisions:
         if _prefix(catalog, decision.control_id) == "FC":

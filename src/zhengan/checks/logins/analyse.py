@@ -1,0 +1,340 @@
+"""One daily run: read every input, prepare the events, run the detections, collect the result.
+
+`analyse()` returns an `Analysis` (alerts, summaries, the customer-notification list, the quarantined
+records and the common `CheckResult` citing control ids); `outputs.write_outputs` keeps it on disk.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zhengan.checks.logins import readers
+from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
+from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.engines import ENGINES
+from zhengan.checks.logins.enrich import enrich
+from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.rules import Detection, load_detections, parameters
+from zhengan.checks.logins.schema import empty_table
+from zhengan.checks.result import (
+    CheckResult,
+    InputError,
+    InputFile,
+    Observation,
+    Severity,
+    SourceRef,
+    Status,
+    fingerprint,
+)
+from zhengan.text import Text
+from zhengan.timeutil import format_taipei
+
+CHECK = "logins"
+TITLE = Text(zh="每日登入紀錄異常監控", en="Daily login-anomaly monitoring")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class InputSummary:
+    path: str
+    format: str
+    records: int
+    events: int
+    quarantined: int
+    skipped: int
+
+
+@dataclass
+class Analysis:
+    result: CheckResult
+    alerts: list[dict[str, Any]]
+    summaries: list[dict[str, Any]]
+    notifications: list[dict[str, Any]]  # one row per customer (CC17010-11)
+    notification_records: list[dict[str, Any]]  # the rows of the notification-kind detections
+    quarantine: list[InputError]
+    inputs: list[InputSummary]
+    counts: dict[str, dict[str, int]]  # detection id -> {"rows": n, "alerts": n}
+    top_sources: list[tuple[str, int, int]]  # ip, failures, accounts
+    top_accounts: list[tuple[str, int, int]]  # account, failures, sources
+    events: int
+    notes: list[Text] = field(default_factory=list)
+    detections: list[Detection] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (read, prepare, detect)
+
+
+def read_inputs(
+    paths: list[Path], options: ReadOptions, format: str | None = None, progress: Progress | None = None
+) -> tuple[pa.Table, list[InputError], list[Text], list[InputSummary], list[InputFile]]:
+    tables, errors, notes, summaries, files = [], [], [], [], []
+    for index, path in enumerate(paths):
+        if progress:
+            progress(f"讀取 reading {path.name}", index, len(paths))
+        chosen, result = readers.read(path, options, format)
+        tables.append(result.table)
+        errors.extend(result.errors)
+        notes.extend(result.notes)
+        summaries.append(
+            InputSummary(
+                str(path), chosen, result.records, result.table.num_rows, len(result.errors), result.skipped
+            )
+        )
+        files.append(InputFile.of(path, chosen))
+    if progress:
+        progress("讀取完成 read", len(paths), len(paths))
+    table = pa.concat_tables(tables) if tables else empty_table()
+    return table, errors, notes, summaries, files
+
+
+def analyse(
+    paths: list[Path],
+    config: LoginConfig | None = None,
+    options: ReadOptions | None = None,
+    format: str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+    spark_session=None,
+    progress: Progress | None = None,
+) -> Analysis:
+    if engine not in ENGINES:
+        raise ValueError(f"未知的引擎 / unknown engine {engine!r}; one of {list(ENGINES)}")
+    config = config or LoginConfig()
+    options = options or ReadOptions()
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    table, errors, notes, summaries, files = read_inputs(paths, options, format, progress)
+    timings["read"] = time.perf_counter() - clock
+
+    entries = []
+    for blacklist in config.blacklists:
+        listed, bad = read_blacklist(blacklist)
+        entries.extend(listed)
+        errors.extend(bad)
+        files.append(InputFile.of(blacklist, "blacklist"))
+    if progress:
+        progress("整理事件 preparing events", 0, 1)
+    clock = time.perf_counter()
+    events = enrich(table, config)
+    timings["prepare"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    detections = load_detections()
+    chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
+    if progress:
+        progress(f"偵測 detecting ({engine})", 0, 1)
+    if engine == "duckdb":
+        from zhengan.checks.logins.engines import duckdb_engine
+
+        rows = duckdb_engine.run(events, blacklist_table(entries), chosen)
+    else:
+        from zhengan.checks.logins.engines import spark_engine
+
+        rows = spark_engine.run(
+            events, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
+        )
+    timings["detect"] = time.perf_counter() - clock
+    if progress:
+        progress("偵測完成 detected", 1, 1)
+
+    alerts, summaries_rows, notification_rows, counts = [], [], [], {}
+    for detection, values in chosen:
+        found = rows[detection.id]
+        records = [_record(detection, values, row) for row in found]
+        counts[detection.id] = {"rows": len(records), "alerts": sum(r["notable"] for r in records)}
+        if detection.kind == "alert":
+            alerts.extend(records)
+        elif detection.kind == "summary":
+            summaries_rows.extend(records)
+            alerts.extend(r for r in records if r["notable"])
+        else:
+            notification_rows.extend(records)
+    notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
+    top_sources, top_accounts = _top(events)
+    run_parameters = {
+        "engine": engine,
+        "format": format or "auto",
+        "timezone_for_stamps_without_offset": options.timezone,
+        "declared_year": options.year,
+        "config": config.model_dump(mode="json"),
+        "thresholds": {
+            d.id: {k: v for k, v in values.items() if k in d.thresholds or k == "window_seconds"}
+            for d, values in chosen
+        },
+        "detections_disabled": [d.id for d in detections if not config.settings(d.id).enabled],
+    }
+    result = CheckResult(
+        check=CHECK, title=TITLE, started_at=started, parameters=run_parameters, inputs=files
+    )
+    result.observations = _observations(chosen, alerts, summaries_rows, notification_rows, counts)
+    result.errors = errors
+    result.quarantined = len(errors)
+    result.finish()
+    return Analysis(
+        result=result,
+        alerts=sorted(alerts, key=lambda a: (a["detection"], a["subject"])),
+        summaries=summaries_rows,
+        notifications=notifications,
+        notification_records=notification_rows,
+        quarantine=errors,
+        inputs=summaries,
+        counts=counts,
+        top_sources=top_sources,
+        top_accounts=top_accounts,
+        events=events.num_rows,
+        notes=notes,
+        detections=[d for d, _ in chosen],
+        parameters=run_parameters,
+        timings=timings,
+    )
+
+
+def _moment(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    first, last = _moment(row["first_epoch"]), _moment(row["last_epoch"])
+    subject = row["subject"]
+    if detection.id == "logins.mass_failures":
+        subject = f"window {format_taipei(_moment(int(subject.split()[-1])))}"
+    elif detection.id == "logins.non_customer_daily":
+        account, day = subject.rsplit(" ", 1)
+        subject = f"{account} {_moment(int(day) * 86400).date().isoformat()}"
+    return {
+        "alert_id": fingerprint(detection.id, subject, row["first_epoch"])[:20],
+        "detection": detection.id,
+        "kind": detection.kind,
+        "notable": row["notable"],
+        "severity": detection.severity.value if row["notable"] else Severity.INFO.value,
+        "title_zh": detection.title.zh,
+        "title_en": detection.title.en,
+        "control_ids": list(detection.control_ids),
+        "subject": subject,
+        "first_seen": first.isoformat(),
+        "last_seen": last.isoformat(),
+        "first_seen_taipei": format_taipei(first),
+        "last_seen_taipei": format_taipei(last),
+        "observed": row["observed"],
+        "thresholds": {k: v for k, v in values.items() if k in detection.thresholds},
+        "detail": row["detail"],
+        "user_names": row["user_names"],
+        "customer_names": row["customer_names"],
+        "source_ips": row["source_ips"],
+        "event_count": row["event_count"],
+        "event_ids": row["event_ids"],
+    }
+
+
+def _notifications(records: list[dict[str, Any]], detections: dict[str, Detection]) -> list[dict[str, Any]]:
+    """CC17010-11: each customer with wrong passwords or lockout, certificate events, profile changes or
+    logins from abnormal sources, with the reasons, for the firm's notification system."""
+    by_customer: dict[str, dict[str, Any]] = {}
+    for record in records:
+        detection = detections[record["detection"]]
+        if not detection.notify_customers:
+            continue
+        for customer in record["customer_names"]:
+            entry = by_customer.setdefault(
+                customer,
+                {
+                    "customer": customer,
+                    "detections": [],
+                    "reasons_zh": [],
+                    "reasons_en": [],
+                    "control_ids": [],
+                    "first_seen": record["first_seen"],
+                    "last_seen": record["last_seen"],
+                    "event_ids": [],
+                },
+            )
+            if detection.id not in entry["detections"]:
+                entry["detections"].append(detection.id)
+                entry["reasons_zh"].append(detection.title.zh)
+                entry["reasons_en"].append(detection.title.en)
+            cited = {c for c in detection.control_ids if c.startswith(("CC17010-11.", "CC17010-12."))}
+            entry["control_ids"] = sorted(set(entry["control_ids"]) | cited | {"CC17010-11"})
+            entry["first_seen"] = min(entry["first_seen"], record["first_seen"])
+            entry["last_seen"] = max(entry["last_seen"], record["last_seen"])
+            entry["event_ids"] = sorted(set(entry["event_ids"]) | set(record["event_ids"]))
+    return [by_customer[k] for k in sorted(by_customer)]
+
+
+def _top(events: pa.Table, limit: int = 10) -> tuple[list, list]:
+    failures = events.filter(pc.equal(events["event_outcome"], "failure"))
+    if failures.num_rows == 0:
+        return [], []
+    sources = (
+        failures.filter(pc.is_valid(failures["source_ip"]))
+        .group_by("source_ip")
+        .aggregate([("event_id", "count"), ("user_name", "count_distinct")])
+        .sort_by([("event_id_count", "descending"), ("source_ip", "ascending")])
+        .slice(0, limit)
+    )
+    accounts = (
+        failures.filter(pc.is_valid(failures["user_name"]))
+        .group_by("user_name")
+        .aggregate([("event_id", "count"), ("source_ip", "count_distinct")])
+        .sort_by([("event_id_count", "descending"), ("user_name", "ascending")])
+        .slice(0, limit)
+    )
+    return (
+        [(r["source_ip"], r["event_id_count"], r["user_name_count_distinct"]) for r in sources.to_pylist()],
+        [(r["user_name"], r["event_id_count"], r["source_ip_count_distinct"]) for r in accounts.to_pylist()],
+    )
+
+
+def _observations(chosen, alerts, summaries, notifications, counts) -> list[Observation]:
+    observations = []
+    for detection, _values in chosen:
+        count = counts[detection.id]
+        observations.append(
+            Observation(
+                rule=f"{detection.id}.run",
+                status=Status.INFO,
+                control_ids=list(detection.control_ids),
+                title=detection.title,
+                subject=detection.id,
+                message=Text(
+                    zh=f"已執行「{detection.title.zh}」：{count['rows']} 筆結果，其中 {count['alerts']} 筆需處理",
+                    en=f"Ran '{detection.title.en}': {count['rows']} rows, {count['alerts']} needing attention",
+                ),
+                found=count,
+            )
+        )
+    for record in alerts + [s for s in summaries if not s["notable"]] + notifications:
+        observations.append(
+            Observation(
+                rule=record["detection"],
+                status=Status.WARN if record["notable"] and record["kind"] != "notification" else Status.INFO,
+                control_ids=record["control_ids"],
+                title=Text(zh=record["title_zh"], en=record["title_en"]),
+                subject=record["subject"],
+                message=Text(
+                    zh=f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
+                    f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
+                    en=f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
+                    f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
+                ),
+                severity=Severity(record["severity"]),
+                found=record["observed"],
+                required=record["thresholds"] or None,
+                source=SourceRef(file=record["event_ids"][0].rsplit(":", 1)[0])
+                if record["event_ids"]
+                else None,
+                details={
+                    k: record[k]
+                    for k in ("detail", "user_names", "source_ips", "event_ids", "first_seen", "last_seen")
+                },
+                fingerprint=record["alert_id"],
+            )
+        )
+    return observations

@@ -1,0 +1,100 @@
+"""A firm's settings for the login detections: one YAML file (`zhengan logins analyse --config`).
+
+Everything has a default, so an empty file (or none) runs the documented defaults. Example:
+
+    home_country: TW
+    office_hours: {start: 8, end: 19, weekdays_only: true}
+    core_hosts: [order-gw-01, order-gw-02]     # empty: every host counts as core
+    domestic_only_channels: [voice]
+    trusted_networks: [10.20.0.0/16]           # e.g. the firm's own proxies (kept out of "one IP, many accounts")
+    blacklists: [fisac-2026-11-21.csv, fisac-bundle.json]
+    account_types:
+      - {pattern: "^svc[-_]", type: service}
+      - {pattern: "^v-", type: vendor}
+    detections:
+      logins.failed_passwords: {threshold: 3, window_seconds: 86400}
+      logins.ip_many_accounts: {threshold: 10}
+      logins.mass_failures: {enabled: false}
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from zhengan.checks.logins.schema import USER_TYPES
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class OfficeHours(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: int = Field(default=8, ge=0, le=23)  # local hour office use begins
+    end: int = Field(default=19, ge=1, le=24)  # local hour office use ends
+    weekdays_only: bool = True
+
+
+class AccountTypeRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str  # a regular expression on user.name
+    type: str
+
+    @field_validator("type")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in USER_TYPES:
+            raise ValueError(f"must be one of {list(USER_TYPES)}")
+        return value
+
+
+class DetectionSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")  # thresholds by name; checked against the detection's own list
+
+    enabled: bool = True
+
+
+class LoginConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    home_country: str = "TW"
+    utc_offset_hours: int = 8  # Taiwan keeps +08:00 all year (no daylight saving)
+    office_hours: OfficeHours = Field(default_factory=OfficeHours)
+    core_hosts: list[str] = Field(default_factory=list)
+    core_services: list[str] = Field(default_factory=list)
+    domestic_only_channels: list[str] = Field(default_factory=lambda: ["voice"])
+    trusted_networks: list[str] = Field(default_factory=list)
+    blacklists: list[Path] = Field(default_factory=list)
+    account_types: list[AccountTypeRule] = Field(default_factory=list)
+    default_user_type: str = "customer"  # for records whose log and rules above do not say
+    detections: dict[str, DetectionSettings] = Field(default_factory=dict)
+
+    @field_validator("trusted_networks")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            ipaddress.ip_network(value, strict=False)
+        return values
+
+    @classmethod
+    def load(cls, path: Path | None) -> LoginConfig:
+        if path is None:
+            return cls()
+        try:
+            data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            config = cls.model_validate(data)
+        except (yaml.YAMLError, ValidationError, ValueError) as exc:
+            raise ConfigError(f"{path}: 設定檔有誤 / invalid configuration: {exc}") from exc
+        # Relative blacklist paths are relative to the configuration file.
+        config.blacklists = [p if p.is_absolute() else path.parent / p for p in config.blacklists]
+        return config
+
+    def settings(self, detection_id: str) -> DetectionSettings:
+        return self.detections.get(detection_id, DetectionSettings())

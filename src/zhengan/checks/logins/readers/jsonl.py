@@ -1,0 +1,65 @@
+"""A firm's own JSON-lines export of login records, through a column mapping (`mapping.py`).
+
+Each line is one JSON object; a line that is not valid JSON goes to quarantine with its line number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
+from zhengan.checks.logins.readers.mapping import MAPPABLE, ColumnMapping, _literal, _quote, normalise
+from zhengan.text import Text
+
+FORMAT = "jsonl"
+
+
+def read(path: Path, options: ReadOptions) -> ReadResult:
+    mapping = ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
+    file = str(path)
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            f"""CREATE TEMP TABLE __lines AS
+                SELECT t.n AS __line, t.text AS text
+                FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text({_literal(file)})) s,
+                     unnest(s.lines) WITH ORDINALITY AS t(text, n)
+                WHERE trim(t.text) <> ''
+                ORDER BY t.n"""
+        )
+        invalid = connection.execute(
+            "SELECT __line, text FROM __lines WHERE NOT coalesce(json_valid(text), false) "
+            "OR json_type(text) <> 'OBJECT' ORDER BY __line"
+        ).fetchall()
+        records = connection.execute("SELECT count(*) FROM __lines").fetchone()[0]
+        # Every field the mapping may name becomes a column (absent keys give NULL).
+        wanted = sorted({mapping.columns.get(name, name) for name in MAPPABLE})
+        extracts = ", ".join(f"text ->> {_literal('$.' + _json_key(c))} AS {_quote(c)}" for c in wanted)
+        source = (
+            f"SELECT {extracts}, __line FROM __lines "
+            "WHERE coalesce(json_valid(text), false) AND json_type(text) = 'OBJECT'"
+        )
+        table, errors = normalise(connection, source, mapping, file, options.timezone)
+    finally:
+        connection.close()
+    errors = [
+        bad_record(
+            file, line, f"第 {line} 行不是有效的 JSON 物件", f"line {line}: not a valid JSON object", raw
+        )
+        for line, raw in invalid
+    ] + errors
+    errors.sort(key=lambda e: e.source.line or 0)
+    notes = [
+        Text(
+            zh=f"{path.name}：未標示時區的時間以 {options.timezone} 解讀",
+            en=f"{path.name}: stamps without an offset read as {options.timezone}",
+        )
+    ]
+    return ReadResult(table=table, errors=errors, notes=notes, records=records)
+
+
+def _json_key(column: str) -> str:
+    # Keys such as "user.name" or "@timestamp" must be quoted inside a JSON path.
+    return '"' + column.replace('"', '\\"') + '"'

@@ -1,0 +1,134 @@
+"""What the Windows Security events 4624, 4625 and 4740 mean as login events.
+
+Shared by the three Windows readers (EVTX, XML export, JSON export): each reader only turns its format
+into (event id, SystemTime, computer, record id, EventData fields); this module does the meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+LOGON_SUCCESS = 4624
+LOGON_FAILURE = 4625
+ACCOUNT_LOCKED = 4740
+LOGIN_EVENT_IDS = (LOGON_SUCCESS, LOGON_FAILURE, ACCOUNT_LOCKED)
+
+# 4625 Status / SubStatus codes (Microsoft, "4625(F): An account failed to log on").
+SUB_STATUS_REASONS: dict[str, str] = {
+    "0xc0000064": "user name does not exist",
+    "0xc000006a": "wrong password",
+    "0xc000006d": "bad user name or authentication information",
+    "0xc000006e": "account restriction",
+    "0xc000006f": "logon outside authorised hours",
+    "0xc0000070": "workstation restriction",
+    "0xc0000071": "password expired",
+    "0xc0000072": "account disabled",
+    "0xc0000133": "clock out of sync with domain controller",
+    "0xc000015b": "logon type not granted",
+    "0xc000018c": "trust relationship failed",
+    "0xc0000192": "netlogon service not started",
+    "0xc0000193": "account expired",
+    "0xc0000224": "password must change at next logon",
+    "0xc0000225": "Windows bug, not a risk",
+    "0xc0000234": "account locked out",
+    "0xc00002ee": "failure reason: an error occurred during logon",
+    "0xc0000413": "authentication firewall: machine not allowed",
+}
+LOGON_TYPES = {
+    "2": "Interactive",
+    "3": "Network",
+    "4": "Batch",
+    "5": "Service",
+    "7": "Unlock",
+    "8": "NetworkCleartext",
+    "9": "NewCredentials",
+    "10": "RemoteInteractive",
+    "11": "CachedInteractive",
+}
+# Accounts that are the machine itself, not a person or a named service account.
+SYSTEM_TIME = re.compile(
+    r"^(?P<base>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(?P<fraction>\d+))?(?P<zone>Z|[+-]\d{2}:\d{2})?$"
+)
+SYSTEM_SIDS = {"S-1-5-18", "S-1-5-19", "S-1-5-20", "S-1-5-7"}
+SYSTEM_NAMES = {"SYSTEM", "LOCAL SERVICE", "NETWORK SERVICE", "ANONYMOUS LOGON", "-", ""}
+
+
+class NotALogin(Exception):
+    """A record that is read fine but is not a person's login event (counted as skipped)."""
+
+
+def parse_system_time(value: str) -> datetime:
+    """`2026-11-21T01:02:03.1234567Z` (seven fractional digits) as an aware UTC datetime."""
+    match = SYSTEM_TIME.match(value.strip())
+    if match is None:
+        raise ValueError(f"SystemTime {value!r} cannot be read")
+    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
+    zone = match["zone"]
+    if not zone:
+        raise ValueError(f"SystemTime {value!r} has no zone")
+    moment = datetime.fromisoformat(f"{match['base']}.{fraction}{'+00:00' if zone == 'Z' else zone}")
+    return moment
+
+
+def login_fields(
+    event_id: int, computer: str | None, data: dict[str, Any], default_user_type: str
+) -> dict[str, Any]:
+    """The login-event fields of one 4624/4625/4740 record; raises NotALogin for machine accounts."""
+    if event_id not in LOGIN_EVENT_IDS:
+        raise NotALogin(f"event {event_id}")
+    user = _text(data.get("TargetUserName"))
+    sid = _text(data.get("TargetUserSid")) or ""
+    if sid in SYSTEM_SIDS or (user or "").upper() in SYSTEM_NAMES or (user or "").endswith("$"):
+        raise NotALogin("machine or system account")
+    if (user or "").upper().startswith(("DWM-", "UMFD-")):
+        raise NotALogin("desktop window manager / font driver session")
+    domain = _text(data.get("TargetDomainName"))
+    ip = _text(data.get("IpAddress"))
+    if ip in ("-", "", "::1", "127.0.0.1"):
+        ip = None
+    if ip and ip.startswith("::ffff:"):
+        ip = ip[7:]
+    logon_type = _text(data.get("LogonType"))
+    type_name = LOGON_TYPES.get(logon_type or "", logon_type)
+    if event_id == ACCOUNT_LOCKED:
+        return {
+            "outcome": "failure",
+            "action": "lockout",
+            "user_name": user,
+            "user_type": default_user_type,
+            "source_ip": None,
+            "host_name": computer,
+            "reason": f"account locked out (caller computer {domain})" if domain else "account locked out",
+        }
+    if event_id == LOGON_SUCCESS:
+        reason = f"logon type {logon_type} ({type_name})" if logon_type else None
+        outcome = "success"
+    else:
+        status = (_text(data.get("SubStatus")) or "").lower()
+        if status in ("", "0x0"):
+            status = (_text(data.get("Status")) or "").lower()
+        reason = SUB_STATUS_REASONS.get(status, f"status {status}" if status else "logon failure")
+        if logon_type:
+            reason += f"; logon type {logon_type} ({type_name})"
+        outcome = "failure"
+    return {
+        "outcome": outcome,
+        "action": "logon",
+        # The bare account name: 4740 carries no domain (its TargetDomainName is the caller computer),
+        # and one account must group the same in 4625 and 4740; the domain goes into the reason.
+        "user_name": user,
+        "user_type": default_user_type,
+        "source_ip": ip,
+        "host_name": computer,
+        "reason": f"{reason}; domain {domain}" if domain and domain != "-" and reason else reason,
+    }
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):  # evtx JSON renders some values as {"#text": ...}
+        value = value.get("#text")
+    return None if value is None else str(value).strip()

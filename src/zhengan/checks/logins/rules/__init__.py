@@ -1,0 +1,117 @@
+"""The detections: one small YAML file each (id, bilingual title, control ids, thresholds with their
+defaults and references, and the query). The query is written once in the SQL that DuckDB and Spark
+share; `{name}` placeholders are filled from the thresholds, the firm's configuration and the engine's
+dialect (`engines/*.py`, `DIALECT`). Where an engine needs different SQL, the file carries
+`sql_<engine>` beside `sql`, so the difference lives in the detection's own file.
+
+Every query reads the prepared `events` view (`enrich.py`) and returns one row per alert with the
+columns in `ALERT_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from zhengan.checks.logins.config import ConfigError, LoginConfig
+from zhengan.checks.result import Severity
+from zhengan.text import Text
+
+ALERT_COLUMNS = (
+    "subject",
+    "user_names",
+    "customer_names",
+    "source_ips",
+    "first_epoch",
+    "last_epoch",
+    "event_count",
+    "event_ids",
+    "observed",
+    "detail",
+    "notable",
+)
+KINDS = ("alert", "summary", "notification")
+
+
+@dataclass(frozen=True)
+class Detection:
+    id: str
+    kind: str  # alert: an anomaly; summary: a record kept daily (notable rows are alerts); notification
+    title: Text
+    description: Text
+    control_ids: tuple[str, ...]
+    severity: Severity
+    notify_customers: bool
+    thresholds: dict[str, Any]
+    references: tuple[str, ...]
+    sql: str
+    sql_by_engine: dict[str, str] = field(default_factory=dict)
+
+    def query(self, engine: str, parameters: dict[str, Any], dialect: dict[str, str]) -> str:
+        template = self.sql_by_engine.get(engine, self.sql)
+        return template.format(**dialect, **parameters)
+
+
+def load_detections() -> list[Detection]:
+    folder = resources.files(__package__)
+    detections = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        detections.append(
+            Detection(
+                id=data["id"],
+                kind=data["kind"],
+                title=Text(**data["title"]),
+                description=Text(**data["description"]),
+                control_ids=tuple(data["control_ids"]),
+                severity=Severity(data["severity"]),
+                notify_customers=bool(data.get("notify_customers")),
+                thresholds=dict(data.get("thresholds") or {}),
+                references=tuple(data.get("references") or ()),
+                sql=data["sql"],
+                sql_by_engine={k[4:]: v for k, v in data.items() if k.startswith("sql_")},
+            )
+        )
+    return detections
+
+
+def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
+    """The thresholds (defaults overridden by the firm's file) and the firm-wide values a query uses."""
+    settings = config.settings(detection.id)
+    overrides = {k: v for k, v in (settings.model_extra or {}).items()}
+    unknown = set(overrides) - set(detection.thresholds)
+    if unknown:
+        raise ConfigError(
+            f"{detection.id}: 不認得的門檻 / unknown thresholds {sorted(unknown)}; "
+            f"known: {sorted(detection.thresholds)}"
+        )
+    values: dict[str, Any] = {**detection.thresholds, **overrides}
+    for name, value in values.items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise ConfigError(
+                f"{detection.id}.{name}: 必須為非負數 / must be a non-negative number, got {value!r}"
+            )
+    if "window_seconds" in values:
+        if values["window_seconds"] < 2:
+            raise ConfigError(f"{detection.id}.window_seconds: 至少 2 秒 / must be at least 2")
+        values["hop"] = int(values["window_seconds"]) // 2
+    channels = config.domestic_only_channels or ["\u0000none"]
+    values.update(
+        home_country=_plain(config.home_country),
+        domestic_only_channels=", ".join(f"'{_plain(c.lower())}'" for c in channels),
+        office_start=config.office_hours.start,
+        office_end=config.office_hours.end,
+        weekend_clause="OR local_dow IN (0, 6)" if config.office_hours.weekdays_only else "",
+    )
+    return values
+
+
+def _plain(value: str) -> str:
+    if "'" in value or "\\" in value:
+        raise ConfigError(f"設定值不得含引號 / configuration value must not contain quotes: {value!r}")
+    return value
