@@ -220,3 +220,20 @@ def test_enrolment_shows_a_qr_code_and_gives_recovery_codes(client, make_user):
     assert user.mfa_enrolled and user.totp_secret == secret
     assert client.get("/").status_code == 200
     assert _events("mfa_enrolled") == ["mfa_enrolled"]
+
+
+def test_a_wrong_current_password_counts_as_a_failure(client, make_user):
+    user = make_user()
+    sign_in_fully(client, user)
+    for _ in range(5):
+        client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": "Not-My-Password-1",
+                "new_password1": "Xy-New-Pass-123",
+                "new_password2": "Xy-New-Pass-123",
+            },
+        )
+    user.refresh_from_db()
+    assert user.is_locked()
+    assert client.get("/").status_code == 302  # signed out when locked

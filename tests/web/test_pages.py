@@ -214,3 +214,9 @@ def test_profile_json_is_validated_on_the_way_in(officer, firm_profile):
 def test_a_browser_asking_for_english_still_starts_in_chinese(client):
     page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登入" in page
+
+
+def test_static_files_are_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("zhengan/htmx.min.js") and finders.find("zhengan/site.css")
