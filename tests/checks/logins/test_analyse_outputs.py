@@ -126,3 +126,15 @@ def test_cli_refuses_an_unknown_format(data_dir: Path, tmp_path: Path):
         ],
     )
     assert result.exit_code != 0 and "format" in result.output
+
+
+def test_cited_control_ids_exist_in_the_catalogue(data_dir: Path):
+    from zhengan.catalog.loader import load_catalog
+    from zhengan.checks.result import unknown_control_ids
+
+    catalog = load_catalog()
+    analysis = analyse(sample_paths(data_dir), LoginConfig(), ReadOptions(year=2026))
+    known = set(catalog.controls)
+    assert unknown_control_ids(analysis.result, known) == set()
+    cited = {c for n in analysis.notifications for c in n["control_ids"]}
+    assert cited and cited <= known

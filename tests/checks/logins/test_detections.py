@@ -90,3 +90,37 @@ def test_trusted_network_is_not_one_ip_many_accounts(tmp_path: Path, synthetic_d
     trusted = config.model_copy(update={"trusted_networks": [f"{attack['subject']}/32"]})
     analysis = analyse([folder / "logins.csv"], trusted)
     assert not [a for a in analysis.alerts if a["detection"] == "logins.ip_many_accounts"]
+
+
+def test_off_hours_weekend_and_service_exemption(tmp_path: Path):
+    path = tmp_path / "staff.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name,user.type,source.ip,host.name,service.name\n"
+        "2026-11-20 10:00:00+08:00,success,staff0001,staff,10.20.0.1,core-db-01,staff\n"  # Friday, office hours
+        "2026-11-21 10:00:00+08:00,success,staff0002,staff,10.20.0.2,core-db-01,staff\n"  # Saturday
+        "2026-11-20 19:30:00+08:00,success,staff0003,staff,10.20.0.3,core-db-01,staff\n"  # Friday evening
+        "2026-11-20 23:00:00+08:00,success,svc-batch,service,10.20.0.4,core-db-01,staff\n"  # nightly batch
+        "2026-11-20 23:00:00+08:00,success,staff0004,staff,10.20.0.5,web-01,staff\n",  # not a core host
+        encoding="utf-8",
+    )
+    config = LoginConfig(core_hosts=["core-db-01"])
+    notable = {s["subject"]: s["notable"] for s in analyse([path], config).summaries}
+    assert notable == {
+        "staff0001 2026-11-20": False,
+        "staff0002 2026-11-21": True,
+        "staff0003 2026-11-20": True,
+        "svc-batch 2026-11-20": False,
+    }
+    strict = config.model_copy(
+        update={"office_hours": config.office_hours.model_copy(update={"exempt_user_types": []})}
+    )
+    assert {s["subject"]: s["notable"] for s in analyse([path], strict).summaries}[
+        "svc-batch 2026-11-20"
+    ] is True
+
+
+def test_bad_account_type_pattern_is_refused(tmp_path: Path):
+    path = tmp_path / "firm.yaml"
+    path.write_text('account_types:\n  - {pattern: "([", type: staff}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="regular expression"):
+        LoginConfig.load(path)

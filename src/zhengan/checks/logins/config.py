@@ -20,6 +20,7 @@ Everything has a default, so an empty file (or none) runs the documented default
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,23 @@ class OfficeHours(BaseModel):
     start: int = Field(default=8, ge=0, le=23)  # local hour office use begins
     end: int = Field(default=19, ge=1, le=24)  # local hour office use ends
     weekdays_only: bool = True
+    exempt_user_types: list[str] = Field(default_factory=lambda: ["service"])  # batch jobs run at night
 
 
 class AccountTypeRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    pattern: str  # a regular expression on user.name
+    pattern: str  # a regular expression on user.name (RE2 syntax, as Arrow evaluates it)
     type: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"不是有效的正規表示式 / not a valid regular expression: {exc}") from exc
+        return value
 
     @field_validator("type")
     @classmethod

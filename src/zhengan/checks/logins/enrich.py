@@ -10,7 +10,6 @@ firm's trusted networks), `is_core` (a core system), and `user_type` resolved by
 from __future__ import annotations
 
 import ipaddress
-import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -103,8 +102,3 @@ def enrich(table: pa.Table, config: LoginConfig) -> pa.Table:
 def _floor_div(values, divisor: int):
     # Arrow's integer divide truncates toward zero; the epochs here are positive, so that is a floor.
     return pc.divide(values, divisor)
-
-
-def check_patterns(config: LoginConfig) -> None:
-    for rule in config.account_types:
-        re.compile(rule.pattern)

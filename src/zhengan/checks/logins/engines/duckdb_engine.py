@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from zhengan.checks.logins.engines import normalise_rows
-from zhengan.checks.logins.rules import Detection
+from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
 
 NAME = "duckdb"
 DIALECT = {
@@ -34,7 +34,8 @@ def run(
             connection.execute(f"SET threads = {int(threads)}")
         connection.register("events_arrow", events)
         # Materialise once: every detection scans it.
-        connection.execute("CREATE TEMP TABLE events AS SELECT * FROM events_arrow")
+        columns = ", ".join(QUERY_COLUMNS)
+        connection.execute(f"CREATE TEMP TABLE events AS SELECT {columns} FROM events_arrow")
         connection.register("blacklist", blacklist)
         results = {}
         for detection, parameters in detections:

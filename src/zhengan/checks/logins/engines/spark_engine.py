@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhengan.checks.logins.engines import normalise_rows
-from zhengan.checks.logins.rules import Detection
+from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
 
 NAME = "spark"
 DIALECT = {
@@ -55,7 +55,7 @@ def run(
         events_path = Path(folder) / "events.parquet"
         blacklist_path = Path(folder) / "blacklist.parquet"
         # Spark reads timestamps as instants; the detections use the integer `epoch` column only.
-        pq.write_table(events, events_path)
+        pq.write_table(events.select(list(QUERY_COLUMNS)), events_path)
         pq.write_table(blacklist, blacklist_path)
         spark.read.parquet(str(events_path)).createOrReplaceTempView("events")
         spark.read.parquet(str(blacklist_path)).createOrReplaceTempView("blacklist")

@@ -32,7 +32,8 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             "SELECT line, any_value(error_message), any_value(csv_line) FROM __rejects GROUP BY line ORDER BY line"
         ).fetchall()
         accepted = connection.execute("SELECT count(*) FROM __raw").fetchone()[0]
-        # A table's rowid follows insertion (file) order: row i is on line i + 2 (after the header) ...
+        # A table's rowid follows insertion (file) order, and each row carries its own line number from
+        # here on (query results need not come back in file order): row i is on line i + 2 ...
         source = "SELECT *, rowid + 2 AS __line FROM __raw"
         if rejects:
             # ... unless lines were rejected: then row i is on the i-th line neither header nor rejected.
@@ -45,7 +46,14 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             source = (
                 "SELECT r.*, l.__line FROM (SELECT *, rowid AS __i FROM __raw) r JOIN __lines l USING (__i)"
             )
-        table, errors = normalise(connection, source, mapping, file, options.timezone)
+        table, errors = normalise(
+            connection,
+            source,
+            mapping,
+            file,
+            options.timezone,
+            raw_lines=lambda lines: _raw_lines(path, lines),
+        )
     finally:
         connection.close()
     errors = [
@@ -60,3 +68,15 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
         )
     ]
     return ReadResult(table=table, errors=errors, notes=notes, records=accepted + len(rejects))
+
+
+def _raw_lines(path: Path, wanted: list[int]) -> dict[int, str]:
+    """The original text of the given lines (only read when some rows were rejected)."""
+    targets, found = set(wanted), {}
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number in targets:
+                found[number] = text.rstrip("\r\n")
+                if len(found) == len(targets):
+                    break
+    return found

@@ -19,6 +19,7 @@ Without a mapping file the export's columns must carry the ECS names themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,11 +142,13 @@ def normalise(
     mapping: ColumnMapping,
     file: str,
     timezone: str,
+    raw_lines: Callable[[list[int]], dict[int, str]] | None = None,
 ) -> tuple[pa.Table, list[InputError]]:
     """Normalise the relation `source_sql` (which must carry a `__line` column) into the event table.
 
     Records whose timestamp, outcome, user type or action cannot be read are returned as quarantine
     errors, never silently dropped. The session zone decides stamps without an offset.
+    `raw_lines(lines)`, when given, returns the original text of rejected lines.
     """
     connection.execute(f"SET TimeZone = {_literal(timezone)}")
     described = connection.execute(f"DESCRIBE SELECT * FROM ({source_sql})").fetchall()
@@ -164,13 +167,14 @@ def normalise(
         WHEN event_action NOT IN ({actions}) THEN 'action'
         ELSE NULL END"""
     file_literal = _literal(file)
+    event_id_sql = f"{file_literal} || ':' || CAST(source_line AS VARCHAR)"
     # One pass: every row with its problem (NULL when fine); Arrow then splits good from rejected.
     mapped = connection.sql(
         f"""
         SELECT timezone('UTC', ts) AS "timestamp", event_outcome, event_action, user_name, user_type,
                source_ip, source_country, host_name, service_name, event_reason,
                {file_literal} AS source_file, source_line,
-               {file_literal} || ':' || CAST(source_line AS VARCHAR) AS event_id,
+               {event_id_sql} AS event_id,
                {problem} AS __problem
         FROM (
           SELECT
@@ -189,12 +193,14 @@ def normalise(
         """
     ).to_arrow_table()
     fine = pc.is_null(mapped["__problem"])
-    # Rows arrive in file order (DuckDB preserves insertion order), so no sort is needed here.
+    # Each row carries its own line; the order rows come back in does not matter.
     table = mapped.filter(fine).drop_columns(["__problem"])
     bad = mapped.filter(pc.invert(fine)).select(["source_line", "__problem"]).to_pylist()
     rejected = sorted((row["source_line"], row["__problem"]) for row in bad)
     raw_by_line: dict[int, str] = {}
-    if rejected:
+    if rejected and raw_lines is not None:
+        raw_by_line = raw_lines([line for line, _ in rejected])
+    elif rejected:
         # The original values, only for the few rejected rows.
         lines = ", ".join(str(int(line)) for line, _ in rejected)
         for line, raw in connection.execute(

@@ -67,8 +67,8 @@ def read_records(file: str, items: list[tuple[int, str, Any]], options: ReadOpti
                 bad_record(
                     file,
                     position,
-                    f"第 {position} 筆 Windows 事件無法解讀：{exc}",
-                    f"record {position}: Windows event cannot be read: {exc!r}",
+                    f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
+                    f"record {position}: Windows event cannot be read: {_why(exc)}",
                     raw,
                 )
             )
@@ -93,3 +93,10 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("#text")
     return str(value)
+
+
+def _why(exc: Exception, zh: bool = False) -> str:
+    """A reader's reason: a missing element or key by name, else the error's own words."""
+    if isinstance(exc, KeyError):
+        return f"缺少 {exc.args[0]}" if zh else f"missing {exc.args[0]}"
+    return str(exc)

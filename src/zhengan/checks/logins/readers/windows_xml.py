@@ -11,11 +11,13 @@ from pathlib import Path
 
 from zhengan.checks.logins.readers import windows_events
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
-from zhengan.checks.logins.readers.windows_json import _rename
+from zhengan.checks.logins.readers.windows_json import _rename, _why
 from zhengan.checks.logins.schema import EventBuilder
 
 FORMAT = "windows-xml"
-NS = "{http://schemas.microsoft.com/win/2004/08/events/event}"
+NS_URI = "http://schemas.microsoft.com/win/2004/08/events/event"
+NS = "{" + NS_URI + "}"
+ET.register_namespace("", NS_URI)  # quarantined records keep the plain <Event xmlns=...> form
 
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
@@ -66,8 +68,8 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                 bad_record(
                     file,
                     position,
-                    f"第 {position} 筆 Windows 事件無法解讀：{exc}",
-                    f"record {position}: Windows event cannot be read: {exc!r}",
+                    f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
+                    f"record {position}: Windows event cannot be read: {_why(exc)}",
                     raw,
                 )
             )

@@ -34,6 +34,24 @@ ALERT_COLUMNS = (
     "notable",
 )
 KINDS = ("alert", "summary", "notification")
+# The prepared columns the queries may use; engines load only these (less to copy, less to ship).
+QUERY_COLUMNS = (
+    "event_id",
+    "event_outcome",
+    "event_action",
+    "user_name",
+    "user_type",
+    "source_ip",
+    "service_name",
+    "epoch",
+    "local_day",
+    "local_hour",
+    "local_dow",
+    "country",
+    "ip_key",
+    "trusted",
+    "is_core",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,9 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
         office_start=config.office_hours.start,
         office_end=config.office_hours.end,
         weekend_clause="OR local_dow IN (0, 6)" if config.office_hours.weekdays_only else "",
+        off_hours_exempt=", ".join(
+            f"'{_plain(t)}'" for t in (config.office_hours.exempt_user_types or ["\u0000none"])
+        ),
     )
     return values
 
