@@ -23,23 +23,13 @@ import duckdb
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
-from zhengan.checks.logins.synth import generate
+from zhengan.checks.logins.synth import CSV_COLUMNS, generate
 
 READERS = {"csv": "read_csv", "parquet": "read_parquet"}
 FIRST_LINE = {"csv": 2, "parquet": 1}
 
 
-COLUMNS = [
-    "@timestamp",
-    "event.outcome",
-    "event.action",
-    "user.name",
-    "user.type",
-    "source.ip",
-    "host.name",
-    "service.name",
-    "event.reason",
-]
+COLUMNS = CSV_COLUMNS  # the columns synth writes
 
 
 def scan_seconds(path: Path, format: str, every_column: bool = False, repeat: int = 3) -> float:

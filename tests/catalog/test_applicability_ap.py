@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.catalog.applicability_helpers import assert_applies, assert_refusal_names
+from tests.catalog.applicability_helpers import profile as _profile
 from zhengan.applicability import decide
 from zhengan.catalog.loader import load_catalog
-from zhengan.profile import load_profile
-
-PROFILES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
-
-
-def _profile(name: str):
-    return load_profile(PROFILES / f"{name}.yaml")
 
 
 @pytest.mark.parametrize(
@@ -46,10 +39,7 @@ def _profile(name: str):
     ],
 )
 def test_ap_applicability(profile, control_id, applies):
-    decision = decide(load_catalog(), control_id, _profile(profile))
-    assert decision.applies is applies
-    assert decision.reason.zh.startswith("適用" if applies else "不適用")
-    assert decision.reason.en.startswith("Applies" if applies else "Does not apply")
+    assert_applies(profile, control_id, applies)
 
 
 @pytest.mark.parametrize(
@@ -61,9 +51,7 @@ def test_ap_applicability(profile, control_id, applies):
     ],
 )
 def test_the_reason_quotes_the_unmet_condition(profile, control_id, condition):
-    decision = decide(load_catalog(), control_id, _profile(profile))
-    assert not decision.applies
-    assert f"「{condition}」" in decision.reason.zh
+    assert_refusal_names(profile, control_id, condition)
 
 
 def test_a_foreign_branch_may_follow_its_better_health_check_practice():

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.catalog.applicability_helpers import assert_applies, assert_refusal_names
+from tests.catalog.applicability_helpers import profile as _profile
 from zhengan.applicability import decide
 from zhengan.catalog.loader import load_catalog
-from zhengan.profile import FirmProfile, load_profile
-
-PROFILES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
-
-
-def _profile(name: str):
-    return load_profile(PROFILES / f"{name}.yaml")
+from zhengan.profile import FirmProfile
 
 
 def _with_cloud(uses: bool, provides: bool, critical: bool) -> FirmProfile:
@@ -59,10 +53,7 @@ def _with_cloud(uses: bool, provides: bool, critical: bool) -> FirmProfile:
     ],
 )
 def test_et_applicability(profile, control_id, applies):
-    decision = decide(load_catalog(), control_id, _profile(profile))
-    assert decision.applies is applies
-    assert decision.reason.zh.startswith("適用" if applies else "不適用")
-    assert decision.reason.en.startswith("Applies" if applies else "Does not apply")
+    assert_applies(profile, control_id, applies)
 
 
 @pytest.mark.parametrize(
@@ -97,9 +88,7 @@ def test_cloud_clauses_follow_use_provision_and_criticality(cloud, control_id, a
     ],
 )
 def test_a_refusal_names_the_condition_the_firm_does_not_meet(profile, control_id, condition):
-    decision = decide(load_catalog(), control_id, _profile(profile))
-    assert not decision.applies
-    assert f"「{condition}」" in decision.reason.zh
+    assert_refusal_names(profile, control_id, condition)
 
 
 def test_later_paragraphs_of_article_seven_hang_under_it():

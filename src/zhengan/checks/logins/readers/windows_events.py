@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from zhengan.checks.logins.readers.base import bad_record
+
 LOGON_SUCCESS = 4624
 LOGON_FAILURE = 4625
 ACCOUNT_LOCKED = 4740
@@ -132,3 +134,34 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):  # evtx JSON renders some values as {"#text": ...}
         value = value.get("#text")
     return None if value is None else str(value).strip()
+
+
+def builder_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The login fields under the names EventBuilder.add takes."""
+    return {
+        "outcome": fields["outcome"],
+        "action": fields["action"],
+        "user_name": fields["user_name"],
+        "user_type": fields["user_type"],
+        "source_ip": fields["source_ip"],
+        "host_name": fields["host_name"],
+        "reason": fields["reason"],
+    }
+
+
+def _why(exc: Exception, zh: bool = False) -> str:
+    """A reader's reason: a missing element or key by name, else the error's own words."""
+    if isinstance(exc, KeyError):
+        return f"缺少 {exc.args[0]}" if zh else f"missing {exc.args[0]}"
+    return str(exc)
+
+
+def unreadable(file: str, position: int, exc: Exception, raw: str | None):
+    """The quarantine record of a Windows event that cannot be read (XML, JSON or EVTX export)."""
+    return bad_record(
+        file,
+        position,
+        f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
+        f"record {position}: Windows event cannot be read: {_why(exc)}",
+        raw,
+    )

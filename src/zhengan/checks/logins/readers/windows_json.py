@@ -63,40 +63,15 @@ def read_records(file: str, items: list[tuple[int, str, Any]], options: ReadOpti
             skipped += 1
             continue
         except (KeyError, TypeError, ValueError) as exc:
-            errors.append(
-                bad_record(
-                    file,
-                    position,
-                    f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
-                    f"record {position}: Windows event cannot be read: {_why(exc)}",
-                    raw,
-                )
-            )
+            errors.append(windows_events.unreadable(file, position, exc, raw))
             continue
-        events.add(line=number, timestamp=moment, service_name="windows", **_rename(fields))
+        events.add(
+            line=number, timestamp=moment, service_name="windows", **windows_events.builder_fields(fields)
+        )
     return ReadResult(table=events.table(), errors=errors, skipped=skipped, records=len(items))
-
-
-def _rename(fields: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "outcome": fields["outcome"],
-        "action": fields["action"],
-        "user_name": fields["user_name"],
-        "user_type": fields["user_type"],
-        "source_ip": fields["source_ip"],
-        "host_name": fields["host_name"],
-        "reason": fields["reason"],
-    }
 
 
 def _text(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("#text")
     return str(value)
-
-
-def _why(exc: Exception, zh: bool = False) -> str:
-    """A reader's reason: a missing element or key by name, else the error's own words."""
-    if isinstance(exc, KeyError):
-        return f"缺少 {exc.args[0]}" if zh else f"missing {exc.args[0]}"
-    return str(exc)

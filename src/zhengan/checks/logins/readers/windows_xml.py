@@ -11,7 +11,6 @@ from pathlib import Path
 
 from zhengan.checks.logins.readers import windows_events
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
-from zhengan.checks.logins.readers.windows_json import _rename, _why
 from zhengan.checks.logins.schema import EventBuilder
 
 FORMAT = "windows-xml"
@@ -64,17 +63,11 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             skipped += 1
             continue
         except (KeyError, ValueError, AttributeError) as exc:
-            errors.append(
-                bad_record(
-                    file,
-                    position,
-                    f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
-                    f"record {position}: Windows event cannot be read: {_why(exc)}",
-                    raw,
-                )
-            )
+            errors.append(windows_events.unreadable(file, position, exc, raw))
             continue
-        events.add(line=number, timestamp=moment, service_name="windows", **_rename(fields))
+        events.add(
+            line=number, timestamp=moment, service_name="windows", **windows_events.builder_fields(fields)
+        )
     return ReadResult(table=events.table(), errors=errors, skipped=skipped, records=len(elements))
 
 
