@@ -97,3 +97,10 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(settings, tmp_path):
+    """Each test stores evidence files in a directory of its own."""
+    settings.ZHENGAN_EVIDENCE_DIR = tmp_path / "evidence"
+    return settings.ZHENGAN_EVIDENCE_DIR

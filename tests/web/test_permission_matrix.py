@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.web import matrix
 from tests.web.conftest import sign_in_fully
 from zhengan.web.accounts.roles import PERMISSIONS, PUBLIC, ROLES, SIGNED_IN
 from zhengan.web.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
 POST_ONLY = {"accounts:user_reset_mfa", "accounts:user_reset_password", "accounts:user_unlock"}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "web.md"
+POST_ONLY |= matrix.post_only()
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -37,8 +40,12 @@ def test_every_view_is_in_exactly_one_list():
     assert set(PERMISSIONS) | SIGNED_IN | PUBLIC == set(names)
 
 
-def _url(name: str, target_pk: int, control_id: str) -> str:
-    if name in {"accounts:user_edit", *POST_ONLY}:
+def _url(name: str, target_pk: int, control_id: str, kwargs: dict[str, dict] | None = None) -> str:
+    if kwargs and name in kwargs:
+        return reverse(name, kwargs=kwargs[name])
+    if name in {"accounts:user_edit", "accounts:user_reset_mfa", "accounts:user_reset_password"} | {
+        "accounts:user_unlock"
+    }:
         return reverse(name, kwargs={"pk": target_pk})
     if name == "catalogue:control":
         return reverse(name, kwargs={"control_id": control_id})
@@ -51,8 +58,9 @@ def test_each_role_against_the_matrix(client, make_user, firm_profile, catalog, 
     control_id = next(iter(catalog.controls))
     user = make_user(role)
     sign_in_fully(client, user)
+    kwargs = matrix.url_kwargs(make_user, user)
     for name, roles in sorted(PERMISSIONS.items()):
-        url = _url(name, target.pk, control_id)
+        url = _url(name, target.pk, control_id, kwargs)
         response = client.post(url) if name in POST_ONLY else client.get(url)
         if role in roles:
             assert response.status_code in (200, 302), f"{role} should reach {name}: {response.status_code}"
@@ -75,15 +83,16 @@ def test_signed_in_views_are_open_to_every_role(client, make_user):
 def test_anonymous_visitors_are_sent_to_sign_in(client, make_user, catalog):
     target = make_user()
     control_id = next(iter(catalog.controls))
+    kwargs = matrix.url_kwargs(make_user, target)
     for name in sorted(set(PERMISSIONS) | (SIGNED_IN - {"accounts:logout"})):
-        url = _url(name, target.pk, control_id)
+        url = _url(name, target.pk, control_id, kwargs)
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/"), name
 
 
 def test_the_documented_matrix_is_the_enforced_one():
-    """docs/web.md carries the matrix as a table: one row per view, ✔ for each role allowed."""
-    text = DOCS.read_text(encoding="utf-8")
+    """docs/web.md (and each app's own doc) carry the matrix as tables: one row per view, ✔ per role."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))
     rows = {}
     for line in text.splitlines():
         match = re.match(r"^\| `([a-z_]+:[a-z_]+)` \|(.*)\|\s*$", line)

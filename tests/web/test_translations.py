@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[2] / "src" / "zhengan" / "web" / "locale"
+WEB = Path(__file__).resolve().parents[2] / "src" / "zhengan" / "web"
+LOCALE = WEB / "locale"
+# Each app may keep its own messages in <app>/locale (Django looks there after LOCALE_PATHS).
+CATALOGUES = sorted(WEB.glob("**/locale/*/LC_MESSAGES/django.po"))
 
 
 def _po_entries(path: Path) -> dict[str, str]:
@@ -32,11 +35,18 @@ def _po_entries(path: Path) -> dict[str, str]:
     return entries
 
 
-@pytest.mark.parametrize("language", ["zh_Hant", "en"])
-def test_every_message_is_translated_and_compiled(language):
-    po = LOCALE / language / "LC_MESSAGES" / "django.po"
+def test_both_languages_everywhere():
+    languages = {}
+    for po in CATALOGUES:
+        languages.setdefault(po.parents[3], set()).add(po.parents[1].name)
+    assert len(languages) >= 2
+    assert all(found == {"zh_Hant", "en"} for found in languages.values()), languages
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(WEB)))
+def test_every_message_is_translated_and_compiled(po):
     entries = _po_entries(po)
-    assert len(entries) > 100
+    assert len(entries) > (100 if po.is_relative_to(LOCALE) else 5)
     untranslated = [m for m, s in entries.items() if not s]
     assert untranslated == []
     assert "#, fuzzy" not in po.read_text(encoding="utf-8")
@@ -47,6 +57,10 @@ def test_every_message_is_translated_and_compiled(language):
 
 
 def test_chinese_catalogue_really_is_chinese():
-    entries = _po_entries(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po")
-    assert entries["Sign in"] == "登入"
-    assert all(re.search(r"[\u4e00-\u9fff]", s) for s in entries.values() if s and not s.startswith("%"))
+    assert _po_entries(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po")["Sign in"] == "登入"
+    for po in CATALOGUES:
+        if po.parents[1].name == "zh_Hant":
+            entries = _po_entries(po)
+            assert all(
+                re.search(r"[\u4e00-\u9fff]", s) for s in entries.values() if s and not s.startswith("%")
+            ), po

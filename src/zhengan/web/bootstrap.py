@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 DEMO_PROFILE_NAME = Path("examples/profiles/first_category_securities.yaml")
@@ -37,6 +38,14 @@ DEMO_USERS = [
     ("huang.audit", "黃稽核 Huang (internal auditor)", "huang.audit@example.com.tw", "internal_auditor"),
     ("wu.assessor", "吳評估 Wu (external assessor)", "wu.assessor@example.com.tw", "external_assessor"),
     ("lee.board", "李董事 Lee (board viewer)", "lee.board@example.com.tw", "board_viewer"),
+]
+
+
+# Apps whose demo.seed(users) adds demo data (systems, obligations, an assessment ...), in this order.
+DEMO_APPS = [
+    "register",  # issue 5
+    "obligations",  # issue 5
+    "assessments",  # issue 6
 ]
 
 
@@ -74,6 +83,7 @@ def load_demo(profile_path: Path | None = None) -> list[DemoUser]:
     from zhengan.web.firm.models import FirmProfileRecord
 
     result = []
+    users = {}
     with transaction.atomic():
         if not FirmProfileRecord.objects.filter(id=1).exists():
             profile = load_profile(profile_path or demo_profile_path())
@@ -100,6 +110,9 @@ def load_demo(profile_path: Path | None = None) -> list[DemoUser]:
             else:
                 password = None
             result.append(DemoUser(username, role, password))
+            users[role] = user
+        for app in DEMO_APPS:
+            import_module(f"zhengan.web.{app}.demo").seed(users)
     return result
 
 

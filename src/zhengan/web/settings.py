@@ -34,6 +34,13 @@ INSTALLED_APPS = [
     "zhengan.web.accounts",
     "zhengan.web.catalogue",
     "zhengan.web.firm",
+    "zhengan.web.evidence",
+    # --- register (issue 5) ---
+    "zhengan.web.register",
+    # --- obligations calendar (issue 5) ---
+    "zhengan.web.obligations",
+    # --- assessments and findings (issue 6) ---
+    "zhengan.web.assessments",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +189,23 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Taipei"
+
+# --- Evidence: files by SHA-256 under the data directory (zhengan.evidence_store) -------------------
+ZHENGAN_EVIDENCE_DIR = Path(os.environ.get("ZHENGAN_EVIDENCE_DIR") or DATA_DIR / "evidence")
+ZHENGAN_EVIDENCE_MAX_BYTES = _int("ZHENGAN_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
+# Evidence serving no control with a stated retention is kept three years (the log retention of SR-4.1).
+ZHENGAN_EVIDENCE_DEFAULT_RETENTION = os.environ.get("ZHENGAN_EVIDENCE_DEFAULT_RETENTION", "P3Y")
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# --- Dashboard panels: each app adds what needs attention (a function request -> dict | None) -------
+ZHENGAN_DASHBOARD_PANELS = [
+    # --- register (issue 5) ---
+    "zhengan.web.register.dashboard.panel",
+    # --- obligations calendar (issue 5) ---
+    "zhengan.web.obligations.dashboard.panel",
+    # --- assessments and findings (issue 6) ---
+    "zhengan.web.assessments.dashboard.panel",
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -6,6 +6,13 @@ urlpatterns = [
     path("accounts/", include("zhengan.web.accounts.urls")),
     path("firm/", include("zhengan.web.firm.urls")),
     path("audit/", include("zhengan.web.audit.urls")),
+    path("evidence/", include("zhengan.web.evidence.urls")),
+    # --- register (issue 5) ---
+    path("register/", include("zhengan.web.register.urls")),
+    # --- obligations calendar (issue 5) ---
+    path("obligations/", include("zhengan.web.obligations.urls")),
+    # --- assessments and findings (issue 6) ---
+    path("assessments/", include("zhengan.web.assessments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

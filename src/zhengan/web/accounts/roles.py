@@ -31,6 +31,7 @@ ROLES = [code for code, _label in ROLE_CHOICES]
 EVERYONE = frozenset(ROLES)
 # The external assessor sees the public catalogue and, later, only the assessments assigned to them.
 INSIDERS = EVERYONE - {EXTERNAL_ASSESSOR}
+EVIDENCE_WRITERS = frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR, ADMINISTRATOR})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "catalogue:dashboard": EVERYONE,
@@ -48,6 +49,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts:user_reset_mfa": frozenset({ADMINISTRATOR}),
     "accounts:user_reset_password": frozenset({ADMINISTRATOR}),
     "accounts:user_unlock": frozenset({ADMINISTRATOR}),
+    # Evidence: insiders read it; those who do the work add it (the board reads reports, not raw files).
+    "evidence:list": INSIDERS,
+    "evidence:detail": INSIDERS,
+    "evidence:download": INSIDERS,
+    "evidence:upload": EVIDENCE_WRITERS,
+    "evidence:new_version": EVIDENCE_WRITERS,
+    # --- register (issue 5) ---
+    # --- obligations calendar (issue 5) ---
+    # --- assessments and findings (issue 6) ---
+    # --- end of app sections ---
 }
 
 SIGNED_IN = frozenset(

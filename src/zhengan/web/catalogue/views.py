@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
 from zhengan.catalog.loader import load_catalog
 from zhengan.catalog.schema import Period, Strength
@@ -33,7 +35,21 @@ def dashboard_view(request):
                 "total": len(document.controls),
             }
         )
-    return render(request, "catalogue/dashboard.html", {"profile": profile, "documents": documents})
+    return render(
+        request,
+        "catalogue/dashboard.html",
+        {"profile": profile, "documents": documents, "panels": _panels(request)},
+    )
+
+
+def _panels(request) -> list[dict]:
+    """What each app puts on the dashboard (settings.ZHENGAN_DASHBOARD_PANELS): overdue work first."""
+    panels = []
+    for dotted in settings.ZHENGAN_DASHBOARD_PANELS:
+        panel = import_string(dotted)(request)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 def _filtered(request, catalog, applies: dict[str, bool]):
