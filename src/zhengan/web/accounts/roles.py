@@ -41,6 +41,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "firm:export_xlsx": INSIDERS,
     "firm:export_csv": INSIDERS,
     "firm:edit": frozenset({COMPLIANCE_OFFICER}),
+    "firm:policies": INSIDERS,
+    "firm:policies_edit": frozenset({COMPLIANCE_OFFICER}),
     # SR-4.10: only the administrator and the internal auditor read the audit trail.
     "audit:list": frozenset({ADMINISTRATOR, INTERNAL_AUDITOR}),
     "accounts:users": frozenset({ADMINISTRATOR}),

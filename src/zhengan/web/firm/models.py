@@ -15,3 +15,14 @@ class FirmProfileRecord(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+
+
+class FirmPolicyRecord(models.Model):
+    """One row: the firm's own choices where the rules leave room (`zhengan.policies.FirmPolicies`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    data = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )

@@ -8,11 +8,13 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from zhengan.policies import DEFAULT_POLICIES, firm_choices, from_yaml, to_yaml
 from zhengan.soa import write_csv, write_xlsx
 from zhengan.web.accounts.roles import role_required
 from zhengan.web.audit.events import log
-from zhengan.web.firm import services
+from zhengan.web.firm import policies, services
 from zhengan.web.firm.forms import FirmProfileForm
+from zhengan.yamlutil import InputFileError
 
 
 @role_required("firm:profile")
@@ -84,3 +86,41 @@ def export_xlsx_view(request):
 @role_required("firm:export_csv")
 def export_csv_view(request):
     return _export(request, "csv", write_csv, "text/csv; charset=utf-8")
+
+
+@role_required("firm:policies")
+def policies_view(request):
+    current = policies.current_policies()
+    return render(
+        request,
+        "firm/policies.html",
+        {"text": to_yaml(current), "choices": firm_choices(current), "defaults": to_yaml(DEFAULT_POLICIES)},
+    )
+
+
+@role_required("firm:policies_edit")
+def policies_edit_view(request):
+    text = (
+        request.POST.get("policies", "") if request.method == "POST" else to_yaml(policies.current_policies())
+    )
+    errors = []
+    if request.method == "POST":
+        try:
+            chosen = from_yaml(text)
+        except InputFileError as error:
+            errors = [
+                f"line {line or '?'} · {field or '-'}: {message}" for line, field, message in error.problems
+            ]
+        else:
+            before, after = policies.save_policies(chosen, request.user)
+            log(
+                request,
+                "firm_policies_updated",
+                obj_type="firm_policies",
+                obj_id=1,
+                before=before,
+                after=after,
+            )
+            messages.success(request, _("The firm's policies were saved."))
+            return redirect("firm:policies")
+    return render(request, "firm/policies_edit.html", {"text": text, "errors": errors})
