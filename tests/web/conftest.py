@@ -8,6 +8,7 @@ is set, e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test (the test da
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -104,3 +105,54 @@ def evidence_dir(settings, tmp_path):
     """Each test stores evidence files in a directory of its own."""
     settings.ZHENGAN_EVIDENCE_DIR = tmp_path / "evidence"
     return settings.ZHENGAN_EVIDENCE_DIR
+
+
+# --- Browser tests: Playwright driving Debian's chromium against a live server -----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    context = browser.new_context(locale="en-US", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page, username, password=PASSWORD):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#sign-in")
+
+
+def sign_in_with_code(page, user):
+    sign_in(page, user.username)
+    page.wait_for_url(re.compile(r"/accounts/login/code/"))
+    page.fill("#id_code", next_code(user.totp_secret))
+    page.click("#verify")
+    page.wait_for_url(re.compile(r"/$"))

@@ -10,57 +10,9 @@ import re
 import pyotp
 import pytest
 
-from tests.web.conftest import ARTIFACTS, PASSWORD, next_code
+from tests.web.conftest import sign_in, sign_in_with_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, request, live_server):
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-def _sign_in(page, username, password=PASSWORD):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#sign-in")
-
-
-def _sign_in_with_code(page, user):
-    _sign_in(page, user.username)
-    page.wait_for_url(re.compile(r"/accounts/login/code/"))
-    page.fill("#id_code", next_code(user.totp_secret))
-    page.click("#verify")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_first_sign_in_forces_a_new_password_and_mfa_enrolment(page, db):
@@ -75,7 +27,7 @@ def test_first_sign_in_forces_a_new_password_and_mfa_enrolment(page, db):
     page.goto("/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert page.get_attribute("#id_password", "type") == "password"
-    _sign_in(page, "lin.compliance", initial)
+    sign_in(page, "lin.compliance", initial)
     page.wait_for_url(re.compile(r"/accounts/me/password/"))
     assert "首次登入" in page.content()
     page.fill("#id_old_password", initial)
@@ -108,9 +60,9 @@ def test_first_sign_in_forces_a_new_password_and_mfa_enrolment(page, db):
 def test_five_failures_lock_the_account(page, make_user):
     user = make_user()
     for attempt in range(5):
-        _sign_in(page, user.username, f"Wrong-Guess-{attempt}x")
+        sign_in(page, user.username, f"Wrong-Guess-{attempt}x")
         page.wait_for_selector(".errors")
-    _sign_in(page, user.username)  # the right password, too late
+    sign_in(page, user.username)  # the right password, too late
     page.wait_for_selector(".errors")
     assert "/accounts/login/code/" not in page.url
     assert "鎖定" in page.inner_text(".errors")
@@ -120,7 +72,7 @@ def test_five_failures_lock_the_account(page, make_user):
 
 def test_language_switch(page, make_user):
     user = make_user()
-    _sign_in_with_code(page, user)
+    sign_in_with_code(page, user)
     assert page.locator("h1").inner_text() == "總覽"
     page.click("#switch-language")
     page.wait_for_selector("h1:text('Dashboard')")
@@ -131,7 +83,7 @@ def test_language_switch(page, make_user):
 
 def test_statement_of_applicability_page(page, make_user, firm_profile):
     user = make_user("compliance_officer")
-    _sign_in_with_code(page, user)
+    sign_in_with_code(page, user)
     page.goto("/firm/")
     assert firm_profile.name in page.inner_text("#firm-name")
     rows_before = page.locator("#soa tbody tr").count()
