@@ -46,6 +46,7 @@ DEMO_APPS = [
     "register",  # issue 5
     "obligations",  # issue 5
     "assessments",  # issue 6
+    "findings",  # issue 6
 ]
 
 

@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "zhengan.web.register",
     # --- obligations calendar (issue 5) ---
     "zhengan.web.obligations",
-    # --- assessments and findings (issue 6) ---
+    # --- assessments (issue 6) ---
     "zhengan.web.assessments",
+    # --- findings (issue 6) ---
+    "zhengan.web.findings",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +205,9 @@ ZHENGAN_DASHBOARD_PANELS = [
     "zhengan.web.register.dashboard.panel",
     # --- obligations calendar (issue 5) ---
     "zhengan.web.obligations.dashboard.panel",
-    # --- assessments and findings (issue 6) ---
+    # --- findings (issue 6) ---
+    "zhengan.web.findings.dashboard.panel",
+    # --- assessments (issue 6) ---
     "zhengan.web.assessments.dashboard.panel",
 ]
 

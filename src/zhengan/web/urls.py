@@ -11,8 +11,10 @@ urlpatterns = [
     path("register/", include("zhengan.web.register.urls")),
     # --- obligations calendar (issue 5) ---
     path("obligations/", include("zhengan.web.obligations.urls")),
-    # --- assessments and findings (issue 6) ---
+    # --- assessments (issue 6) ---
     path("assessments/", include("zhengan.web.assessments.urls")),
+    # --- findings (issue 6) ---
+    path("findings/", include("zhengan.web.findings.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

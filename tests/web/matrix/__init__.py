@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-APPS = ["evidence", "register", "obligations", "assessments"]
+APPS = ["evidence", "register", "obligations", "assessments", "findings"]
 
 
 def hooks():

@@ -59,7 +59,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "evidence:new_version": EVIDENCE_WRITERS,
     # --- register (issue 5) ---
     # --- obligations calendar (issue 5) ---
-    # --- assessments and findings (issue 6) ---
+    # --- assessments (issue 6) ---
+    # --- findings (issue 6) ---
     # --- end of app sections ---
 }
 
