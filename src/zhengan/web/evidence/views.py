@@ -28,6 +28,22 @@ def detail_view(request, pk: int):
     return render(request, "evidence/detail.html", {"item": item, "form": NewVersionForm()})
 
 
+def _store(request, form, *, previous: EvidenceItem | None = None, **fields) -> EvidenceItem | None:
+    """Store the form's file as evidence; on refusal put the reason on the form and return None."""
+    data = form.cleaned_data
+    try:
+        item = services.add_evidence(
+            data["file"], user=request.user, effective_on=data["effective_on"], previous=previous, **fields
+        )
+    except services.EvidenceRefused as error:
+        form.add_error("file", str(error))
+        return None
+    before = previous.snapshot() if previous else None
+    event = "evidence_version_added" if previous else "evidence_added"
+    log(request, event, obj_type="evidence", obj_id=item.pk, before=before, after=item.snapshot())
+    return item
+
+
 @role_required("evidence:upload")
 def upload_view(request):
     form = EvidenceForm(
@@ -35,20 +51,15 @@ def upload_view(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            item = services.add_evidence(
-                data["file"],
-                user=request.user,
-                owner=request.user,
-                title=data["title"],
-                description=data["description"],
-                effective_on=data["effective_on"],
-                control_ids=data["control_ids"],
-            )
-        except services.EvidenceRefused as error:
-            form.add_error("file", str(error))
-        else:
-            log(request, "evidence_added", obj_type="evidence", obj_id=item.pk, after=item.snapshot())
+        item = _store(
+            request,
+            form,
+            owner=request.user,
+            title=data["title"],
+            description=data["description"],
+            control_ids=data["control_ids"],
+        )
+        if item is not None:
             messages.success(request, _("The evidence was stored."))
             return redirect("evidence:detail", pk=item.pk)
     return render(request, "evidence/upload.html", {"form": form})
@@ -59,29 +70,16 @@ def new_version_view(request, pk: int):
     previous = get_object_or_404(EvidenceItem, pk=pk)
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.add_evidence(
-                data["file"],
-                user=request.user,
-                owner=previous.owner,
-                title=previous.title,
-                description=data["description"] or previous.description,
-                effective_on=data["effective_on"],
-                control_ids=list(previous.control_ids),
-                previous=previous,
-            )
-        except services.EvidenceRefused as error:
-            form.add_error("file", str(error))
-        else:
-            log(
-                request,
-                "evidence_version_added",
-                obj_type="evidence",
-                obj_id=item.pk,
-                before=previous.snapshot(),
-                after=item.snapshot(),
-            )
+        item = _store(
+            request,
+            form,
+            previous=previous,
+            owner=previous.owner,
+            title=previous.title,
+            description=form.cleaned_data["description"] or previous.description,
+            control_ids=list(previous.control_ids),
+        )
+        if item is not None:
             messages.success(request, _("The new version was stored; the earlier one is kept."))
             return redirect("evidence:detail", pk=item.pk)
     return render(request, "evidence/detail.html", {"item": previous, "form": form})
