@@ -167,7 +167,7 @@ def test_sample_size_arithmetic_in_both_readings(client, officer, make_user, rea
     page = client.get(reverse("register:detail", kwargs={"pk": system.pk})).content.decode()
     assert f"<strong>{size}</strong>" in page
     assert "⌈250 × 10%⌉ = 25" in page and words in page
-    assert ("“either”" if reading == SamplingReading.EITHER else "“both”") in page
+    assert ("「擇一」" if reading == SamplingReading.EITHER else "「從嚴」") in page
 
 
 def test_device_group_added_and_removed_audited(client, officer):
@@ -368,3 +368,17 @@ def test_external_assessor_sees_no_register(client, make_user):
     sign_in_fully(client, make_user("external_assessor"))
     assert client.get(reverse("register:list")).status_code == 403
     assert 'id="register-panel"' not in client.get(reverse("catalogue:dashboard")).content.decode()
+
+
+def test_demo_register_is_idempotent_and_classified(make_user):
+    from zhengan.web.register import demo
+
+    users = {"compliance_officer": make_user("compliance_officer")}
+    demo.seed(users)
+    demo.seed(users)
+    assert InformationSystem.objects.count() == 4 and DeviceGroup.objects.count() == 7
+    assert AssessmentPlan.objects.count() == 1
+    classes = {s.name: int(s.system_class) for s in InformationSystem.objects.all()}
+    assert classes == {"電子下單系統": 1, "帳務系統": 1, "內部郵件系統": 3, "官方網站": 3}
+    mail = InformationSystem.objects.get(name="內部郵件系統")
+    assert services.sampled_devices(mail) == 350 and services.sample_size(mail).size == 35
