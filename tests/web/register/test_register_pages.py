@@ -129,7 +129,11 @@ def test_incident_moves_the_due_date_to_within_three_months(client, officer, fir
     confirmed = timezone.localdate() - timedelta(days=10)
     client.post(
         reverse("register:incident", kwargs={"pk": system.pk}),
-        {"kind": "hacking", "confirmed_on": confirmed.isoformat(), "reference": "INC-2026-007"},
+        {
+            "incident-kind": "hacking",
+            "incident-confirmed_on": confirmed.isoformat(),
+            "incident-reference": "INC-2026-007",
+        },
     )
     incident = Incident.objects.get()
     assert incident.recorded_by == officer
@@ -148,7 +152,11 @@ def test_incident_in_the_future_is_refused(client, officer):
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client.post(
         reverse("register:incident", kwargs={"pk": system.pk}),
-        {"kind": "hacking", "confirmed_on": tomorrow.isoformat(), "reference": "X"},
+        {
+            "incident-kind": "hacking",
+            "incident-confirmed_on": tomorrow.isoformat(),
+            "incident-reference": "X",
+        },
     )
     assert response.status_code == 302 and not Incident.objects.exists()
 
@@ -174,7 +182,7 @@ def test_device_group_added_and_removed_audited(client, officer):
     system = InformationSystem.objects.create(name="帳務系統", owner="資訊部")
     client.post(
         reverse("register:device_group", kwargs={"pk": system.pk}),
-        {"kind": "server", "count": "12", "firm_owned": "on", "note": "機房 A"},
+        {"device-kind": "server", "device-count": "12", "device-firm_owned": "on", "device-note": "機房 A"},
     )
     group = DeviceGroup.objects.get()
     assert (group.count, group.firm_owned) == (12, True)

@@ -115,8 +115,8 @@ def detail_view(request, pk: int):
             "override_form": ClassOverrideForm(
                 initial={"class_override": system.class_override, "reason": system.class_override_reason}
             ),
-            "incident_form": IncidentForm(),
-            "device_form": DeviceGroupForm(),
+            "incident_form": IncidentForm(prefix="incident"),
+            "device_form": DeviceGroupForm(prefix="device"),
             "decommission_form": DecommissionForm(),
         },
     )
@@ -150,7 +150,7 @@ def override_view(request, pk: int):
 @role_required("register:incident")
 def incident_view(request, pk: int):
     system = get_object_or_404(InformationSystem, pk=pk)
-    form = IncidentForm(request.POST)
+    form = IncidentForm(request.POST, prefix="incident")
     if not form.is_valid():
         _form_problems(request, form)
         return redirect("register:detail", pk=pk)
@@ -198,7 +198,7 @@ def decommission_view(request, pk: int):
 @role_required("register:device_group")
 def device_group_view(request, pk: int):
     system = get_object_or_404(InformationSystem, pk=pk)
-    form = DeviceGroupForm(request.POST)
+    form = DeviceGroupForm(request.POST, prefix="device")
     if not form.is_valid():
         _form_problems(request, form)
         return redirect("register:detail", pk=pk)
