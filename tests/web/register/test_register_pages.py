@@ -119,14 +119,14 @@ def test_override_requires_a_reason_and_is_audited(client, officer, firm_profile
 
 
 def test_incident_moves_the_due_date_to_within_three_months(client, officer, firm_profile):
+    today = timezone.localdate()
+    last = today - timedelta(days=30)
     system = InformationSystem.objects.create(
-        name="內部郵件系統",
-        owner="資訊部",
-        registered_on=date(2024, 1, 15),
-        last_assessed_on=date(2025, 12, 1),
+        name="內部郵件系統", owner="資訊部", registered_on=date(2024, 1, 15), last_assessed_on=last
     )
-    assert services.assessment_due(system).due == date(2026, 12, 1)
-    confirmed = timezone.localdate() - timedelta(days=10)
+    regular = add_months(last, 12)  # tier 1: the firm's 12 months
+    assert services.assessment_due(system).due == regular
+    confirmed = today - timedelta(days=10)
     client.post(
         reverse("register:incident", kwargs={"pk": system.pk}),
         {
@@ -138,13 +138,14 @@ def test_incident_moves_the_due_date_to_within_three_months(client, officer, fir
     incident = Incident.objects.get()
     assert incident.recorded_by == officer
     due = services.assessment_due(system)
-    expected = add_months(confirmed, 3)
-    if expected < date(2026, 12, 1):
-        assert due.due == expected and "AP-3.3" in due.reason.zh
+    assert due.due == add_months(confirmed, 3) < regular
+    assert "AP-3.3" in due.reason.zh
     page = client.get(reverse("register:detail", kwargs={"pk": system.pk})).content.decode()
     assert "INC-2026-007" in page and due.due.isoformat() in page
     event = AuditEvent.objects.get(event_type="incident_recorded")
-    assert event.before["due"]["due"] == "2026-12-01" and event.after["due"]["due"] == due.due.isoformat()
+    assert (
+        event.before["due"]["due"] == regular.isoformat() and event.after["due"]["due"] == due.due.isoformat()
+    )
 
 
 def test_incident_in_the_future_is_refused(client, officer):
