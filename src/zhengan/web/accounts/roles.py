@@ -58,6 +58,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "evidence:upload": EVIDENCE_WRITERS,
     "evidence:new_version": EVIDENCE_WRITERS,
     # --- register (issue 5) ---
+    # Insiders read the register; the compliance officer and IT security keep it (docs/register.md).
+    "register:list": INSIDERS,
+    "register:detail": INSIDERS,
+    "register:sample": INSIDERS,
+    "register:sample_redraw": INSIDERS,
+    "register:sample_csv": INSIDERS,
+    "register:export_csv": INSIDERS,
+    "register:export_xlsx": INSIDERS,
+    "register:plan": INSIDERS,
+    "register:create": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:edit": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:override": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:incident": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:decommission": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:device_group": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:device_group_delete": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:sample_draw": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:import": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "register:plan_record": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
     # --- obligations calendar (issue 5) ---
     # --- assessments (issue 6) ---
     # --- findings (issue 6) ---

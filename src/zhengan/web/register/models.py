@@ -142,3 +142,105 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.system})"
+
+
+class DeviceGroup(models.Model):
+    """A group of one system's devices (AP-3.2): what kind, how many, and whether the firm owns them."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("network devices")
+        SERVER = "server", _("servers")
+        ENDPOINT = "endpoint", _("endpoints")
+        IOT = "iot", _("IoT devices")
+
+    system = models.ForeignKey(
+        InformationSystem, on_delete=models.CASCADE, related_name="device_groups", verbose_name=_("system")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    count = models.PositiveIntegerField(_("number of devices"))
+    firm_owned = models.BooleanField(_("owned by the firm"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("system", "kind", "id")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.get_kind_display()} × {self.count}"
+
+    def snapshot(self) -> dict:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
+
+class DeviceSample(models.Model):
+    """A reproducible AP-3.2 sample drawn from an uploaded device list: seed, list hash and the devices."""
+
+    system = models.ForeignKey(
+        InformationSystem, on_delete=models.PROTECT, related_name="samples", verbose_name=_("system")
+    )
+    list_filename = models.CharField(_("device list"), max_length=255)
+    list_sha256 = models.CharField(_("SHA-256 of the device list"), max_length=64)
+    identifier_column = models.CharField(_("identifier column"), max_length=100)
+    device_count = models.PositiveIntegerField(_("devices in the list"))
+    minimum = models.PositiveIntegerField(_("minimum sample size (AP-3.2)"))
+    arithmetic = models.JSONField(_("arithmetic"), default=dict)  # Text as {"zh":..., "en":...}
+    reading = models.CharField(_("reading of 「或」"), max_length=10)
+    size = models.PositiveIntegerField(_("sample size"))
+    # A decimal string: PostgreSQL's bigint is signed 64-bit, the seed is below 2**63 but kept exact as text.
+    seed = models.CharField(_("seed"), max_length=40)
+    devices = models.JSONField(_("drawn devices"), default=list)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-drawn_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.size}/{self.device_count} · seed {self.seed}"
+
+    def snapshot(self) -> dict:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
+
+class AssessmentPlan(models.Model):
+    """An approval of the assessment plan (AP-2.2); every approval is kept, the latest is in force."""
+
+    class Approver(models.TextChoices):
+        BOARD = "board", _("the board of directors (董事會)")
+        AUTHORISED_MANAGER = "authorised_manager", _("a management department the board authorised")
+        BRANCH_HEAD = "branch_head", _("the branch head (foreign firm's Taiwan branch)")
+
+    title = models.CharField(_("plan"), max_length=200)
+    approver = models.CharField(_("approved by"), max_length=30, choices=Approver.choices)
+    approver_name = models.CharField(_("approver's name"), max_length=200)
+    approved_on = models.DateField(_("approval date"))
+    document = models.ForeignKey(
+        "evidence.EvidenceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approval document"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-approved_on", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.approved_on})"
+
+    @property
+    def next_review(self):
+        """AP-2.2: the plan is reviewed anew at least every three years."""
+        from zhengan.schedule import add_months
+
+        return add_months(self.approved_on, 36)
+
+    def snapshot(self) -> dict:
+        return {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
