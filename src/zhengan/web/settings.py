@@ -211,6 +211,14 @@ ZHENGAN_DASHBOARD_PANELS = [
     "zhengan.web.assessments.dashboard.panel",
 ]
 
+# --- Reminders: `zhengan remind` (cron, daily) mails what each provider returns (provider(today) ->
+# list of {key, recipients, subject, body}); each key is sent once (obligations.ReminderSent) -------
+ZHENGAN_REMINDER_PROVIDERS = [
+    # --- obligations calendar (issue 5) ---
+    "zhengan.web.obligations.reminders.provider",
+    # --- findings (issue 6) ---
+]
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 
