@@ -53,6 +53,6 @@ def remind(
         )
     if result.outcomes:
         console.print(table)
-    console.print(result.summary().both())
+    console.print(result.summary().both(), soft_wrap=True)
     if result.count("failed"):
         raise typer.Exit(1)

@@ -218,6 +218,8 @@ ZHENGAN_REMINDER_PROVIDERS = [
     "zhengan.web.obligations.reminders.provider",
     # --- findings (issue 6) ---
 ]
+# The address users reach zhengan at (https://zhengan.example.com.tw), for links in reminder mails.
+ZHENGAN_BASE_URL = os.environ.get("ZHENGAN_BASE_URL", "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
