@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from zhengan.cli import catalog, check, firewall, logins, web
+from zhengan.cli.remind import remind as remind_command  # obligations calendar (issue 5)
 
 app = typer.Typer(
     name="zhengan",
@@ -24,6 +25,8 @@ app.add_typer(check.app, name="check")
 app.add_typer(logins.app, name="logins")
 app.add_typer(firewall.app, name="firewall")
 web.register(app)
+# --- obligations calendar (issue 5) ---
+app.command("remind")(remind_command)
 
 
 def main() -> None:

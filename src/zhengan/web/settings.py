@@ -211,6 +211,16 @@ ZHENGAN_DASHBOARD_PANELS = [
     "zhengan.web.assessments.dashboard.panel",
 ]
 
+# --- Reminders: `zhengan remind` (cron, daily) mails what each provider returns (provider(today) ->
+# list of {key, recipients, subject, body}); each key is sent once (obligations.ReminderSent) -------
+ZHENGAN_REMINDER_PROVIDERS = [
+    # --- obligations calendar (issue 5) ---
+    "zhengan.web.obligations.reminders.provider",
+    # --- findings (issue 6) ---
+]
+# The address users reach zhengan at (https://zhengan.example.com.tw), for links in reminder mails.
+ZHENGAN_BASE_URL = os.environ.get("ZHENGAN_BASE_URL", "")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 

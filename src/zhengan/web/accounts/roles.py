@@ -78,6 +78,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "register:import": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
     "register:plan_record": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
     # --- obligations calendar (issue 5) ---
+    # Insiders read the calendar; the compliance officer assigns owners; those who do the work complete
+    # obligations and record the events that bring them. Each insider has a personal feed URL.
+    "obligations:overdue": INSIDERS,
+    "obligations:upcoming": INSIDERS,
+    "obligations:month": INSIDERS,
+    "obligations:owners": INSIDERS,
+    "obligations:detail": INSIDERS,
+    "obligations:complete": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "obligations:assign": frozenset({COMPLIANCE_OFFICER}),
+    "obligations:events": INSIDERS,
+    "obligations:record_event": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "obligations:feed_settings": INSIDERS,
+    "obligations:feed_regenerate": INSIDERS,
     # --- assessments (issue 6) ---
     # --- findings (issue 6) ---
     # --- end of app sections ---
@@ -102,6 +115,9 @@ PUBLIC = frozenset(
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
         "set_language",
+        # obligations (issue 5): calendar clients send no session; the secret token in the URL is checked
+        # in constant time (zhengan.web.obligations.services.feed_user).
+        "obligations:feed",
     }
 )
 
