@@ -224,3 +224,19 @@ def test_the_categories_are_the_reports(planned):
 
     assert set(Qualification.Category.values) == set(QUALIFICATION_CATEGORIES)
     assert {c for c, _n, _x in ALL_CATEGORIES} == set(QUALIFICATION_CATEGORIES)
+
+
+def test_the_demo_is_idempotent_and_its_assessment_waits_for_an_attack_simulation_qualification(
+    make_user, firm_profile
+):
+    from zhengan.web.assessments import demo, services
+    from zhengan.web.assessments.models import Assessment, Assessor
+
+    users = {"external_assessor": make_user("external_assessor"), "compliance_officer": make_user()}
+    demo.seed(users)
+    demo.seed(users)
+    assessment = Assessment.objects.get(title=demo.DEMO_TITLE)
+    assert Assessor.objects.count() == 1 and assessment.team.get().user == users["external_assessor"]
+    assert assessment.systems.count() >= 1 and "AP-4.1.1" in assessment.control_ids
+    check = services.team_check(assessment)
+    assert not check.may_start and any("AP-7.2.3" in p.zh for p in check.problems)
