@@ -63,12 +63,12 @@ def assessor_edit_view(request, pk: int):
     """The assessor's facts and declarations, and their qualifications (add or remove)."""
     assessor = get_object_or_404(Assessor, pk=pk)
     form = AssessorForm(instance=assessor)
-    qualification_form = QualificationForm()
+    qualification_form = QualificationForm(prefix="q")
     if request.method == "POST":
         before = assessor.snapshot()
         action = request.POST.get("action", "assessor")
         if action == "qualification":
-            qualification_form = QualificationForm(request.POST)
+            qualification_form = QualificationForm(request.POST, prefix="q")
             if qualification_form.is_valid():
                 qualification = qualification_form.save(commit=False)
                 qualification.assessor = assessor
