@@ -23,6 +23,14 @@ from zhengan.web.audit.events import log
 SECTION_4_PREFIX = "AP-4."
 
 
+STATUS_TEXT = {
+    "planned": Text(zh="規劃中", en="planned"),
+    "in_progress": Text(zh="進行中", en="in progress"),
+    "completed": Text(zh="已完成", en="completed"),
+    "issued": Text(zh="已出具報告", en="issued"),
+}
+
+
 class AssessmentRefused(ValueError):
     """A state change the rules do not allow now; the message is bilingual and says why."""
 
@@ -140,9 +148,9 @@ def refuse_if_frozen(assessment: Assessment) -> None:
 def _require(assessment: Assessment, status: str, what: Text) -> None:
     refuse_if_frozen(assessment)
     if assessment.status != status:
-        current = Assessment.Status(assessment.status)
+        current = STATUS_TEXT[assessment.status]
         raise AssessmentRefused(
-            f"{what.zh}：本評估目前狀態為「{current.value}」 / {what.en}: the assessment is {current.value}"
+            f"{what.zh}：本評估目前{current.zh} / {what.en}: the assessment is {current.en}"
         )
 
 
