@@ -92,6 +92,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "obligations:feed_settings": INSIDERS,
     "obligations:feed_regenerate": INSIDERS,
     # --- assessments (issue 6) ---
+    # External assessors reach only the assessments whose team they are on (object check in the views);
+    # the compliance officer plans; an assessor on the team records results (object check); the board reads.
+    "assessments:list": EVERYONE,
+    "assessments:detail": EVERYONE,
+    "assessments:download": EVERYONE,
+    "assessments:assessors": INSIDERS,
+    "assessments:assessor_create": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:assessor_edit": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:plan": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:edit": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:start": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:record": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR, EXTERNAL_ASSESSOR}),
+    "assessments:drill": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "assessments:complete": frozenset({COMPLIANCE_OFFICER}),
+    "assessments:issue": frozenset({COMPLIANCE_OFFICER}),
     # --- findings (issue 6) ---
     # --- end of app sections ---
 }
