@@ -13,7 +13,9 @@ from zhengan.web.register.models import InformationSystem
 
 
 def _date(label, **kwargs):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
 
 
 def _text(label, rows=3, **kwargs):

@@ -31,6 +31,13 @@ def _store_file(request, upload, title: str, control_ids: list[str]):
     )
 
 
+def _policy() -> dict:
+    """The firm's severity policy for the form page: the days per finding severity and the source."""
+    policy = services.severity_policy()
+    days = [(severity, policy.deadlines_days[severity]) for severity in Finding.Severity.values]
+    return {"policy": policy, "deadlines": days}
+
+
 def _filters(request) -> services.Filters:
     get = request.GET
     return services.Filters(
@@ -115,9 +122,7 @@ def create_view(request):
             )
             messages.success(request, _("Finding %(ref)s was raised.") % {"ref": finding.reference})
             return redirect("findings:detail", pk=finding.pk)
-    return render(
-        request, "findings/form.html", {"form": form, "finding": None, "policy": services.severity_policy()}
-    )
+    return render(request, "findings/form.html", {"form": form, "finding": None, **_policy()})
 
 
 @role_required("findings:edit")
@@ -148,7 +153,7 @@ def edit_view(request, pk: int):
     return render(
         request,
         "findings/form.html",
-        {"form": form, "finding": finding, "policy": services.severity_policy()},
+        {"form": form, "finding": finding, **_policy()},
     )
 
 
