@@ -102,7 +102,7 @@ def test_raising_through_the_page_stores_audits_and_shows_the_deadline(client, o
     response = client.post(reverse("findings:create"), _form(file=evidence))
     finding = Finding.objects.get()
     assert response.url == reverse("findings:detail", kwargs={"pk": finding.pk})
-    assert finding.control_ids == ["SR-6.5", "AP-8.2"]
+    assert finding.control_ids == ["SR-6.5", "AP-8.2"] and finding.source == "manual"
     assert finding.deadline == date(2026, 6, 30)  # medium: 90 days
     item = finding.evidence.get()
     assert "AP-8.4" in item.control_ids  # AP-8.4: remediation documents kept five years
@@ -111,6 +111,12 @@ def test_raising_through_the_page_stores_audits_and_shows_the_deadline(client, o
     assert finding.events.get().kind == FindingEvent.Kind.RAISED
     detail = client.get(response.url).content.decode()
     assert "2026-06-30" in detail and "medium: 90" in detail
+
+
+def test_an_auditors_finding_is_an_audit_finding(client, auditor):
+    sign_in_fully(client, auditor)
+    client.post(reverse("findings:create"), _form())
+    assert Finding.objects.get().source == "audit"
 
 
 def test_unknown_control_ids_are_refused_by_name(client, officer):
@@ -376,6 +382,14 @@ def test_the_same_check_issue_found_twice_is_one_finding(officer):
     other = next(o for o in result.observations if o.rule == "password.sr.min_length")
     different, created = services.finding_from_observation(result, other, user=officer)
     assert created and different.pk != finding.pk
+
+
+def test_a_passing_observation_is_not_a_finding(officer):
+    result = password_policy.run([WEAK_POLICY.with_name("dc01-compliant.inf")], ["securities"])
+    passing = next(o for o in result.observations if o.status is Status.PASS)
+    with pytest.raises(services.WorkflowRefused):
+        services.finding_from_observation(result, passing, user=officer)
+    assert not Finding.objects.exists()
 
 
 def test_a_verified_check_finding_found_again_reopens(officer):

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhengan.catalog.loader import load_catalog
-from zhengan.checks.result import CheckResult, Observation, Severity, fingerprint
+from zhengan.checks.result import CheckResult, Observation, Severity, Status, fingerprint
 from zhengan.checks.severity_policy import DEFAULT_DEADLINES, DEFAULT_POLICY, SeverityPolicy, deadline
 from zhengan.web.accounts.roles import INTERNAL_AUDITOR
 from zhengan.web.findings.models import (
@@ -128,6 +128,16 @@ def _event(finding: Finding, kind: str, user, note: str = "", from_status: str =
 
 
 # --- raising and editing ---------------------------------------------------------------------------------
+
+
+def source_for(user, assessment) -> str:
+    """Where a finding entered by hand comes from: its assessment, an internal audit, or by hand."""
+    if assessment is not None:
+        return Finding.Source.ASSESSMENT
+    if getattr(user, "role", None) == INTERNAL_AUDITOR:
+        return Finding.Source.AUDIT
+    return Finding.Source.MANUAL
+
 
 FIELDS = ("title", "description", "category", "topic", "severity", "risk", "recommendation")
 
@@ -433,6 +443,11 @@ def finding_from_observation(
     """The finding for a failing observation: (finding, created). The same issue found again (same check,
     same rule, same subject) returns the existing finding, counted as seen again; one that was verified is
     reopened, since the gap is back."""
+    if observation.status not in (Status.FAIL, Status.WARN):
+        raise WorkflowRefused(
+            f"{observation.rule}: 只有不符合或注意事項可成為缺失 / only a failing or warning observation "
+            f"becomes a finding (status {observation.status})"
+        )
     key = check_fingerprint(result.check, observation)
     with transaction.atomic():
         existing = Finding.objects.select_for_update().filter(fingerprint=key).first()

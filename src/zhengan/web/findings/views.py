@@ -108,7 +108,10 @@ def create_view(request):
         try:
             evidence = _store_file(request, upload, data["title"], data["control_ids"])
             finding = services.create_finding(
-                user=request.user, evidence=[evidence] if evidence else [], **data
+                user=request.user,
+                evidence=[evidence] if evidence else [],
+                source=services.source_for(request.user, data["assessment"]),
+                **data,
             )
         except (EvidenceRefused, services.WorkflowRefused) as error:
             form.add_error(None, str(error))
