@@ -17,6 +17,7 @@ from zhengan.checks.identity import password_policy
 from zhengan.checks.result import Status
 from zhengan.policies import from_yaml
 from zhengan.web.audit.models import AuditEvent
+from zhengan.web.evidence.models import EvidenceItem
 from zhengan.web.findings import reminders, services
 from zhengan.web.findings.models import Finding, FindingEvent, FollowUpReport, RiskAcceptance
 from zhengan.web.firm.policies import save_policies
@@ -230,6 +231,13 @@ def test_a_step_out_of_order_is_refused_and_nothing_changes(client, officer):
     assert response.status_code == 200 and "verified" in response.content.decode()
     finding.refresh_from_db()
     assert finding.status == "verified" and finding.plan == ""
+    upload = SimpleUploadedFile("late.txt", b"too late", content_type="text/plain")
+    refused = client.post(
+        reverse("findings:remediate", kwargs={"pk": finding.pk}),
+        {"remediation": "again", "remediated_on": "2026-05-01", "file": upload},
+    )
+    assert refused.status_code == 200
+    assert not EvidenceItem.objects.exists()  # the refused step keeps no evidence row
 
 
 # --- risk acceptance ----------------------------------------------------------------------------------

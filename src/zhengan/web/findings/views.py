@@ -4,6 +4,7 @@ acceptance and the AP-8.3 follow-up reports. Thin: the work is in services; ever
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,13 +107,14 @@ def create_view(request):
         data = dict(form.cleaned_data)
         upload = data.pop("file")
         try:
-            evidence = _store_file(request, upload, data["title"], data["control_ids"])
-            finding = services.create_finding(
-                user=request.user,
-                evidence=[evidence] if evidence else [],
-                source=services.source_for(request.user, data["assessment"]),
-                **data,
-            )
+            with transaction.atomic():
+                evidence = _store_file(request, upload, data["title"], data["control_ids"])
+                finding = services.create_finding(
+                    user=request.user,
+                    evidence=[evidence] if evidence else [],
+                    source=services.source_for(request.user, data["assessment"]),
+                    **data,
+                )
         except (EvidenceRefused, services.WorkflowRefused) as error:
             form.add_error(None, str(error))
         else:
@@ -142,10 +144,11 @@ def edit_view(request, pk: int):
         upload = data.pop("file")
         before = services.snapshot(finding)
         try:
-            evidence = _store_file(request, upload, data["title"], data["control_ids"])
-            finding = services.update_finding(
-                finding, user=request.user, evidence_added=[evidence] if evidence else [], **data
-            )
+            with transaction.atomic():
+                evidence = _store_file(request, upload, data["title"], data["control_ids"])
+                finding = services.update_finding(
+                    finding, user=request.user, evidence_added=[evidence] if evidence else [], **data
+                )
         except (EvidenceRefused, services.WorkflowRefused) as error:
             form.add_error(None, str(error))
         else:
@@ -165,7 +168,8 @@ def _step(request, finding, form, step: str, title: str, do):
     if request.method == "POST" and form.is_valid():
         before = services.snapshot(finding)
         try:
-            finding = do(form.cleaned_data)
+            with transaction.atomic():  # an evidence row is not kept when the step is refused
+                finding = do(form.cleaned_data)
         except (EvidenceRefused, services.WorkflowRefused) as error:
             form.add_error(None, str(error))
         else:
@@ -268,16 +272,17 @@ def followup_create_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            minutes = _store_file(request, data["file"], _("Follow-up report minutes"), ["AP-8.3"])
-            report = services.record_followup(
-                user=request.user,
-                reported_on=data["reported_on"],
-                recipient=data["recipient"],
-                recipient_name=data["recipient_name"],
-                note=data["note"],
-                findings=data["findings"],
-                minutes=minutes,
-            )
+            with transaction.atomic():
+                minutes = _store_file(request, data["file"], _("Follow-up report minutes"), ["AP-8.3"])
+                report = services.record_followup(
+                    user=request.user,
+                    reported_on=data["reported_on"],
+                    recipient=data["recipient"],
+                    recipient_name=data["recipient_name"],
+                    note=data["note"],
+                    findings=data["findings"],
+                    minutes=minutes,
+                )
         except (EvidenceRefused, services.WorkflowRefused) as error:
             form.add_error(None, str(error))
         else:
