@@ -108,6 +108,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assessments:complete": frozenset({COMPLIANCE_OFFICER}),
     "assessments:issue": frozenset({COMPLIANCE_OFFICER}),
     # --- findings (issue 6) ---
+    # Insiders read findings; the board follows them up (AP-8.3). Compliance, IT security and the internal
+    # auditor raise them; the first two remediate; only the internal auditor verifies (AP-8.2); the
+    # compliance officer records a risk acceptance decided by the board or an authorised manager.
+    "findings:list": INSIDERS,
+    "findings:overdue": INSIDERS,
+    "findings:detail": INSIDERS,
+    "findings:create": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR}),
+    "findings:edit": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR}),
+    "findings:plan": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "findings:remediate": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
+    "findings:verify": frozenset({INTERNAL_AUDITOR}),
+    "findings:accept_risk": frozenset({COMPLIANCE_OFFICER}),
+    "findings:followups": INSIDERS,
+    "findings:followup_detail": INSIDERS,
+    "findings:followup_create": frozenset({COMPLIANCE_OFFICER, INTERNAL_AUDITOR}),
     # --- end of app sections ---
 }
 
