@@ -217,6 +217,7 @@ ZHENGAN_REMINDER_PROVIDERS = [
     # --- obligations calendar (issue 5) ---
     "zhengan.web.obligations.reminders.provider",
     # --- findings (issue 6) ---
+    "zhengan.web.findings.reminders.provider",
 ]
 # The address users reach zhengan at (https://zhengan.example.com.tw), for links in reminder mails.
 ZHENGAN_BASE_URL = os.environ.get("ZHENGAN_BASE_URL", "")

@@ -14,7 +14,7 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     effective_on = forms.DateField(
         label=_("Effective date (the day the evidence speaks of)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     control_ids = forms.CharField(
@@ -44,7 +44,7 @@ class EvidenceForm(forms.Form):
 class NewVersionForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Effective date (the day the evidence speaks of)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     description = forms.CharField(
