@@ -156,3 +156,48 @@ def sign_in_with_code(page, user):
     page.fill("#id_code", next_code(user.totp_secret))
     page.click("#verify")
     page.wait_for_url(re.compile(r"/$"))
+
+
+# --- A real SMTP server on loopback (aiosmtpd), with Django's mail pointed at it ---------------------
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message received."""
+
+    def __init__(self):
+        from aiosmtpd.handlers import Message
+
+        class _Handler(Message):
+            def handle_message(handler, message):
+                self.messages.append(message)
+
+        self.messages = []
+        self.handler = _Handler()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Yield the inbox of an SMTP server on 127.0.0.1 that Django's e-mail settings point at."""
+    from aiosmtpd.controller import Controller
+    from django.test import override_settings
+
+    inbox = Inbox()
+    controller = Controller(inbox.handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=controller.port,
+        DEFAULT_FROM_EMAIL="zhengan@example.com.tw",
+    ):
+        yield inbox
+    controller.stop()

@@ -8,14 +8,13 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from tests.web.obligations.test_remind import smtp_server  # noqa: F401  (the loopback SMTP fixture)
 from zhengan.web.findings import services as findings
 from zhengan.web.obligations import reminders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_overdue_finding_reaches_its_owner_once_a_week(smtp_server, make_user, firm_profile):  # noqa: F811
+def test_an_overdue_finding_reaches_its_owner_once_a_week(smtp_server, make_user, firm_profile):
     owner = make_user("it_security", email="owner@example.com.tw")
     finding = findings.create_finding(
         user=owner,

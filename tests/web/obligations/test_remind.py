@@ -3,16 +3,14 @@ messages, and a second run the same day sends nothing."""
 
 from __future__ import annotations
 
-import socket
 from datetime import date
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.test import override_settings
 from typer.testing import CliRunner
 
+from tests.web.conftest import free_port
 from zhengan.web.obligations import reminders
 from zhengan.web.obligations.models import OwnerAssignment, ReminderSent
 
@@ -21,36 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _subject(message) -> str:
     return str(make_header(decode_header(message["Subject"])))
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=controller.port,
-        DEFAULT_FROM_EMAIL="zhengan@example.com.tw",
-    ):
-        yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -113,7 +81,7 @@ def test_an_unreachable_server_records_nothing(owners):
         override_settings(
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=_free_port(),
+            EMAIL_PORT=free_port(),
         ),
         pytest.raises(ReminderError, match="無法連線郵件伺服器"),
     ):
