@@ -13,17 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import duckdb
 
 from zhengan.checks.logins import readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES
-from zhengan.checks.logins.enrich import enrich
-from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.enrich import PreparedEvents, prepare
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
 from zhengan.checks.logins.rules import Detection, load_detections, parameters
-from zhengan.checks.logins.schema import empty_table
 from zhengan.checks.result import (
     CheckResult,
     InputError,
@@ -68,18 +66,19 @@ class Analysis:
     notes: list[Text] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (read, prepare, detect)
+    # seconds per stage (read, prepare, detect) and per detection query (by detection id, DuckDB only)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def read_inputs(
     paths: list[Path], options: ReadOptions, format: str | None = None, progress: Progress | None = None
-) -> tuple[pa.Table, list[InputError], list[Text], list[InputSummary], list[InputFile]]:
-    tables, errors, notes, summaries, files = [], [], [], [], []
+) -> tuple[list[ReadResult], list[InputError], list[Text], list[InputSummary], list[InputFile]]:
+    results, errors, notes, summaries, files = [], [], [], [], []
     for index, path in enumerate(paths):
         if progress:
             progress(f"讀取 reading {path.name}", index, len(paths))
         chosen, result = readers.read(path, options, format)
-        tables.append(result.table)
+        results.append(result)
         errors.extend(result.errors)
         notes.extend(result.notes)
         summaries.append(
@@ -90,8 +89,7 @@ def read_inputs(
         files.append(InputFile.of(path, chosen))
     if progress:
         progress("讀取完成 read", len(paths), len(paths))
-    table = pa.concat_tables(tables) if tables else empty_table()
-    return table, errors, notes, summaries, files
+    return results, errors, notes, summaries, files
 
 
 def analyse(
@@ -111,7 +109,7 @@ def analyse(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    table, errors, notes, summaries, files = read_inputs(paths, options, format, progress)
+    results, errors, notes, summaries, files = read_inputs(paths, options, format, progress)
     timings["read"] = time.perf_counter() - clock
 
     entries = []
@@ -123,7 +121,8 @@ def analyse(
     if progress:
         progress("整理事件 preparing events", 0, 1)
     clock = time.perf_counter()
-    events = enrich(table, config)
+    prepared = prepare(results, config)
+    del results  # the prepared table holds what the detections need
     timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
@@ -134,12 +133,12 @@ def analyse(
     if engine == "duckdb":
         from zhengan.checks.logins.engines import duckdb_engine
 
-        rows = duckdb_engine.run(events, blacklist_table(entries), chosen)
+        rows = duckdb_engine.run(prepared, blacklist_table(entries), chosen, timings=timings)
     else:
         from zhengan.checks.logins.engines import spark_engine
 
         rows = spark_engine.run(
-            events, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
+            prepared, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
         )
     timings["detect"] = time.perf_counter() - clock
     if progress:
@@ -158,7 +157,7 @@ def analyse(
         else:
             notification_rows.extend(records)
     notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
-    top_sources, top_accounts = _top(events)
+    top_sources, top_accounts = _top(prepared)
     run_parameters = {
         "engine": engine,
         "format": format or "auto",
@@ -189,7 +188,7 @@ def analyse(
         counts=counts,
         top_sources=top_sources,
         top_accounts=top_accounts,
-        events=events.num_rows,
+        events=prepared.count,
         notes=notes,
         detections=[d for d, _ in chosen],
         parameters=run_parameters,
@@ -268,28 +267,26 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
     return [by_customer[k] for k in sorted(by_customer)]
 
 
-def _top(events: pa.Table, limit: int = 10) -> tuple[list, list]:
-    failures = events.filter(pc.equal(events["event_outcome"], "failure"))
-    if failures.num_rows == 0:
-        return [], []
-    sources = (
-        failures.filter(pc.is_valid(failures["source_ip"]))
-        .group_by("source_ip")
-        .aggregate([("event_id", "count"), ("user_name", "count_distinct")])
-        .sort_by([("event_id_count", "descending"), ("source_ip", "ascending")])
-        .slice(0, limit)
-    )
-    accounts = (
-        failures.filter(pc.is_valid(failures["user_name"]))
-        .group_by("user_name")
-        .aggregate([("event_id", "count"), ("source_ip", "count_distinct")])
-        .sort_by([("event_id_count", "descending"), ("user_name", "ascending")])
-        .slice(0, limit)
-    )
-    return (
-        [(r["source_ip"], r["event_id_count"], r["user_name_count_distinct"]) for r in sources.to_pylist()],
-        [(r["user_name"], r["event_id_count"], r["source_ip_count_distinct"]) for r in accounts.to_pylist()],
-    )
+def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
+    """The sources and accounts with the most failures (ties by name), for the daily report."""
+    connection = duckdb.connect()
+    try:
+        connection.register("events", prepared.events)
+        sources = connection.execute(
+            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM events
+               WHERE event_outcome = 'failure' AND source_ip IS NOT NULL
+               GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
+            [limit],
+        ).fetchall()
+        accounts = connection.execute(
+            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM events
+               WHERE event_outcome = 'failure' AND user_name IS NOT NULL
+               GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
+            [limit],
+        ).fetchall()
+    finally:
+        connection.close()
+    return [tuple(r) for r in sources], [tuple(r) for r in accounts]
 
 
 def _observations(chosen, alerts, summaries, notifications, counts) -> list[Observation]:

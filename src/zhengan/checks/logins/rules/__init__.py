@@ -4,8 +4,10 @@ share; `{name}` placeholders are filled from the thresholds, the firm's configur
 dialect (`engines/*.py`, `DIALECT`). Where an engine needs different SQL, the file carries
 `sql_<engine>` beside `sql`, so the difference lives in the detection's own file.
 
-Every query reads the prepared `events` view (`enrich.py`) and returns one row per alert with the
-columns in `ALERT_COLUMNS`.
+Every query reads the prepared `events` table (`enrich.py`; `rid` is an event's integer key) and, where
+it needs more about a source address than its text, the `addresses` table (one row per distinct address:
+`ip_no`, `source_ip`, `ip_key`, `country`, `trusted`); it returns one row per alert with the columns in
+`ALERT_COLUMNS`, naming the events behind it by `rid` (the engine turns those into `file:line` ids).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ALERT_COLUMNS = (
     "first_epoch",
     "last_epoch",
     "event_count",
-    "event_ids",
+    "event_rids",
     "observed",
     "detail",
     "notable",
@@ -36,19 +38,19 @@ ALERT_COLUMNS = (
 KINDS = ("alert", "summary", "notification")
 # The prepared columns the queries may use; engines load only these (less to copy, less to ship).
 QUERY_COLUMNS = (
-    "event_id",
+    "rid",
     "event_outcome",
     "event_action",
     "user_name",
     "user_type",
     "source_ip",
+    "ip_no",
     "service_name",
     "epoch",
     "local_day",
     "local_hour",
     "local_dow",
     "country",
-    "ip_key",
     "trusted",
     "is_core",
 )
