@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ from zhengan.checks.logins import readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES
-from zhengan.checks.logins.enrich import PreparedEvents, prepare
+from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
+from zhengan.checks.logins.holidays import load_calendar
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
 from zhengan.checks.logins.rules import Detection, load_detections, parameters
 from zhengan.checks.result import (
@@ -31,6 +34,7 @@ from zhengan.checks.result import (
     SourceRef,
     Status,
     fingerprint,
+    sha256_file,
 )
 from zhengan.text import Text
 from zhengan.timeutil import format_taipei
@@ -72,8 +76,8 @@ class Analysis:
 
 def read_inputs(
     paths: list[Path], options: ReadOptions, format: str | None = None, progress: Progress | None = None
-) -> tuple[list[ReadResult], list[InputError], list[Text], list[InputSummary], list[InputFile]]:
-    results, errors, notes, summaries, files = [], [], [], [], []
+) -> tuple[list[ReadResult], list[InputError], list[Text], list[InputSummary]]:
+    results, errors, notes, summaries = [], [], [], []
     for index, path in enumerate(paths):
         if progress:
             progress(f"讀取 reading {path.name}", index, len(paths))
@@ -86,10 +90,9 @@ def read_inputs(
                 str(path), chosen, result.records, result.table.num_rows, len(result.errors), result.skipped
             )
         )
-        files.append(InputFile.of(path, chosen))
     if progress:
         progress("讀取完成 read", len(paths), len(paths))
-    return results, errors, notes, summaries, files
+    return results, errors, notes, summaries
 
 
 def analyse(
@@ -107,9 +110,16 @@ def analyse(
     config = config or LoginConfig()
     options = options or ReadOptions()
     started = datetime.now(UTC)
+    detections = load_detections()
+    chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
+    calendar = load_calendar(config.holiday_calendar) if config.office_hours.public_holidays else None
+    # The inputs' SHA-256 (kept in the record) is worked out beside the analysis: hashing releases the GIL.
+    hashing = ThreadPoolExecutor(max_workers=1)
+    digests = {path: hashing.submit(sha256_file, path) for path in [*paths, *config.blacklists]}
+    hashing.shutdown(wait=False)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    results, errors, notes, summaries, files = read_inputs(paths, options, format, progress)
+    results, errors, notes, summaries = read_inputs(paths, options, format, progress)
     timings["read"] = time.perf_counter() - clock
 
     entries = []
@@ -117,17 +127,15 @@ def analyse(
         listed, bad = read_blacklist(blacklist)
         entries.extend(listed)
         errors.extend(bad)
-        files.append(InputFile.of(blacklist, "blacklist"))
     if progress:
         progress("整理事件 preparing events", 0, 1)
     clock = time.perf_counter()
-    prepared = prepare(results, config)
+    prepared = prepare(results, config, calendar)
     del results  # the prepared table holds what the detections need
+    if calendar is not None:
+        notes.extend(_calendar_notes(calendar, local_years(prepared)))
     timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()
-
-    detections = load_detections()
-    chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
     if progress:
         progress(f"偵測 detecting ({engine})", 0, 1)
     if engine == "duckdb":
@@ -169,7 +177,14 @@ def analyse(
             for d, values in chosen
         },
         "detections_disabled": [d.id for d in detections if not config.settings(d.id).enabled],
+        "holiday_calendar": {"file": calendar.source, "years": calendar.years} if calendar else None,
     }
+    files = [
+        InputFile(path=s.path, sha256=digests[Path(s.path)].result(), format=s.format) for s in summaries
+    ]
+    files += [
+        InputFile(path=str(b), sha256=digests[b].result(), format="blacklist") for b in config.blacklists
+    ]
     result = CheckResult(
         check=CHECK, title=TITLE, started_at=started, parameters=run_parameters, inputs=files
     )
@@ -196,12 +211,35 @@ def analyse(
     )
 
 
+def _calendar_notes(calendar, years: set[int]) -> list[Text]:
+    """SR-3.4: say when events fall in a year the holiday calendar does not list (it must be kept yearly)."""
+    outside = sorted(years - set(calendar.years))
+    if not outside:
+        return []
+    listed = ", ".join(str(y) for y in calendar.years) or "-"
+    missing = ", ".join(str(y) for y in outside)
+    return [
+        Text(
+            zh=f"假日檔 {calendar.source} 只含 {listed} 年；{missing} 年的國定假日未能判定為非上班時段，請每年更新假日檔",
+            en=f"the holiday calendar {calendar.source} lists {listed} only; public holidays of {missing} are not "
+            "recognised as off-hours: update the calendar every year",
+        )
+    ]
+
+
 def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+@lru_cache(maxsize=65536)
+def _times(epoch: int) -> tuple[str, str]:
+    """An instant as ISO 8601 UTC and as shown in Asia/Taipei (results share many instants)."""
+    moment = _moment(epoch)
+    return moment.isoformat(), format_taipei(moment)
+
+
 def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    first, last = _moment(row["first_epoch"]), _moment(row["last_epoch"])
+    (first, first_taipei), (last, last_taipei) = _times(row["first_epoch"]), _times(row["last_epoch"])
     subject = row["subject"]
     if detection.id == "logins.mass_failures":
         subject = f"window {format_taipei(_moment(int(subject.split()[-1])))}"
@@ -218,10 +256,10 @@ def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -
         "title_en": detection.title.en,
         "control_ids": list(detection.control_ids),
         "subject": subject,
-        "first_seen": first.isoformat(),
-        "last_seen": last.isoformat(),
-        "first_seen_taipei": format_taipei(first),
-        "last_seen_taipei": format_taipei(last),
+        "first_seen": first,
+        "last_seen": last,
+        "first_seen_taipei": first_taipei,
+        "last_seen_taipei": last_taipei,
         "observed": row["observed"],
         "thresholds": {k: v for k, v in values.items() if k in detection.thresholds},
         "detail": row["detail"],
@@ -307,15 +345,21 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
                 found=count,
             )
         )
+    titles: dict[str, Text] = {}
     for record in alerts + [s for s in summaries if not s["notable"]] + notifications:
+        title = titles.get(record["detection"])
+        if title is None:
+            title = titles[record["detection"]] = Text(zh=record["title_zh"], en=record["title_en"])
+        # Built from the detections' own data, already valid: constructed without re-validation (a day
+        # can hold tens of thousands of records).
         observations.append(
-            Observation(
+            Observation.model_construct(
                 rule=record["detection"],
                 status=Status.WARN if record["notable"] and record["kind"] != "notification" else Status.INFO,
-                control_ids=record["control_ids"],
-                title=Text(zh=record["title_zh"], en=record["title_en"]),
+                control_ids=list(dict.fromkeys(record["control_ids"])),
+                title=title,
                 subject=record["subject"],
-                message=Text(
+                message=Text.model_construct(
                     zh=f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
                     f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
                     en=f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
@@ -324,7 +368,9 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
                 severity=Severity(record["severity"]),
                 found=record["observed"],
                 required=record["thresholds"] or None,
-                source=SourceRef(file=record["event_ids"][0].rsplit(":", 1)[0])
+                source=SourceRef.model_construct(
+                    file=record["event_ids"][0].rsplit(":", 1)[0], line=None, field=None
+                )
                 if record["event_ids"]
                 else None,
                 details={

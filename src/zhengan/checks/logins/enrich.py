@@ -20,12 +20,14 @@ import bisect
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from iptocc import country_code
 
 from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import EventIds, ReadResult
 from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _member
 
@@ -44,6 +46,7 @@ READ_COLUMNS = (
 IPV4_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 IPV4 = rf"^{IPV4_OCTET}(\.{IPV4_OCTET}){{3}}$"  # dotted quad without leading zeros, as ip_key's fast path
 IPV4_MAPPED_PREFIX = "00000000000000000000ffff"
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 HEX_OCTETS = pa.array([f"{n:02x}" for n in range(256)], TEXT)
 
 
@@ -94,7 +97,9 @@ class PreparedEvents:
         return names
 
 
-def prepare(results: list[ReadResult], config: LoginConfig) -> PreparedEvents:
+def prepare(
+    results: list[ReadResult], config: LoginConfig, calendar: HolidayCalendar | None = None
+) -> PreparedEvents:
     inputs, tables, first = [], [], 0
     for result in results:
         inputs.append((first, result.event_ids()))
@@ -110,6 +115,7 @@ def prepare(results: list[ReadResult], config: LoginConfig) -> PreparedEvents:
     local_hour = pc.divide(pc.subtract(local, pc.multiply(local_day, 86400)), 3600)
     days = pc.add(local_day, 4)  # 1970-01-01 was a Thursday (4 when Sunday is 0)
     local_dow = pc.subtract(days, pc.multiply(pc.divide(days, 7), 7))
+    day_kind = _day_kinds(local_day, calendar, count)
 
     distinct = pc.unique(table["source_ip"]).drop_null()
     if isinstance(distinct, pa.ChunkedArray):
@@ -143,12 +149,36 @@ def prepare(results: list[ReadResult], config: LoginConfig) -> PreparedEvents:
             "local_day": local_day,
             "local_hour": local_hour,
             "local_dow": local_dow,
+            "day_kind": day_kind,
             "country": country,
             "trusted": trusted,
             "is_core": is_core,
         }
     )
     return PreparedEvents(events=events, addresses=addresses, inputs=inputs)
+
+
+def _day_kinds(local_day, calendar: HolidayCalendar | None, count: int) -> pa.ChunkedArray:
+    """`holiday` / `workday` for the local days the calendar lists, else null (dictionary-encoded)."""
+    numbers, kinds = calendar.day_numbers() if calendar else ([], [])
+    if not numbers:
+        nothing = pa.DictionaryArray.from_arrays(pa.nulls(count, pa.int32()), pa.array([], TEXT))
+        return pa.chunked_array([nothing], DICTIONARY)
+    found = pc.index_in(local_day, value_set=pa.array(numbers, pa.int64()))
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    values = pa.array(kinds, TEXT)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(c, values) for c in chunks], DICTIONARY)
+
+
+def local_years(prepared: PreparedEvents) -> set[int]:
+    """The years of the firm's local days the events fall on."""
+    days = prepared.events["local_day"]
+    if prepared.count == 0:
+        return set()
+    low, high = pc.min(days).as_py(), pc.max(days).as_py()
+    return set(
+        range(date.fromordinal(EPOCH_ORDINAL + low).year, date.fromordinal(EPOCH_ORDINAL + high).year + 1)
+    )
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

@@ -29,6 +29,7 @@ from zhengan.text import Text
 
 FORMAT = "csv"
 FIRST_DATA_LINE = 2  # line 1 is the header
+SNIFF_ROWS = 2048  # enough to tell the delimiter; a wrong guess shows as rejected lines and DuckDB reads
 
 
 class _NeedsDuckDB(Exception):
@@ -107,7 +108,7 @@ def _sniff(path: Path) -> dict[str, str | None]:
     try:
         delimiter, quote, escape, skip, comment, has_header = connection.execute(
             "SELECT Delimiter, Quote, Escape, SkipRows, Comment, HasHeader "
-            f"FROM sniff_csv({_literal(str(path))}, header = true)"
+            f"FROM sniff_csv({_literal(str(path))}, header = true, sample_size = {SNIFF_ROWS})"
         ).fetchall()[0]
     except duckdb.Error as exc:
         raise _NeedsDuckDB from exc
@@ -115,7 +116,8 @@ def _sniff(path: Path) -> dict[str, str | None]:
         connection.close()
     if skip or (comment and comment != "(empty)") or not has_header or len(delimiter) != 1:
         raise _NeedsDuckDB
-    quote = None if quote in (None, "", "(empty)") else quote
+    # No quote seen in the sample: quoted fields further down are still read as RFC 4180 quotes.
+    quote = '"' if quote in (None, "", "(empty)") else quote
     escape = None if escape in (None, "", "(empty)") else escape
     return {"delimiter": delimiter, "quote": quote, "escape": escape}
 

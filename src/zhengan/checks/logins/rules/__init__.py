@@ -50,6 +50,7 @@ QUERY_COLUMNS = (
     "local_day",
     "local_hour",
     "local_dow",
+    "day_kind",
     "country",
     "trusted",
     "is_core",
@@ -126,7 +127,11 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
         domestic_only_channels=", ".join(f"'{_plain(c.lower())}'" for c in channels),
         office_start=config.office_hours.start,
         office_end=config.office_hours.end,
-        weekend_clause="OR local_dow IN (0, 6)" if config.office_hours.weekdays_only else "",
+        # SR-3.4: weekends (unless a make-up workday) and public holidays are outside office hours
+        weekend_clause="OR (local_dow IN (0, 6) AND coalesce(day_kind, '') <> 'workday')"
+        if config.office_hours.weekdays_only
+        else "",
+        holiday_clause="OR day_kind = 'holiday'" if config.office_hours.public_holidays else "",
         off_hours_exempt=", ".join(
             f"'{_plain(t)}'" for t in (config.office_hours.exempt_user_types or ["\u0000none"])
         ),
