@@ -227,6 +227,11 @@ def _calendar_notes(calendar, years: set[int]) -> list[Text]:
     ]
 
 
+@lru_cache(maxsize=1024)
+def _source(file: str) -> SourceRef:
+    return SourceRef(file=file)  # frozen: one per input file is shared by its observations
+
+
 def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
@@ -275,34 +280,40 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
     """CC17010-11: each customer with wrong passwords or lockout, certificate events, profile changes or
     logins from abnormal sources, with the reasons, for the firm's notification system."""
     by_customer: dict[str, dict[str, Any]] = {}
+    cited = {
+        d.id: {c for c in d.control_ids if c.startswith(("CC17010-11.", "CC17010-12."))} | {"CC17010-11"}
+        for d in detections.values()
+    }
     for record in records:
         detection = detections[record["detection"]]
         if not detection.notify_customers:
             continue
         for customer in record["customer_names"]:
-            entry = by_customer.setdefault(
-                customer,
-                {
+            entry = by_customer.get(customer)
+            if entry is None:
+                entry = by_customer[customer] = {
                     "customer": customer,
                     "detections": [],
                     "reasons_zh": [],
                     "reasons_en": [],
-                    "control_ids": [],
+                    "control_ids": set(),
                     "first_seen": record["first_seen"],
                     "last_seen": record["last_seen"],
-                    "event_ids": [],
-                },
-            )
+                    "event_ids": set(),
+                }
             if detection.id not in entry["detections"]:
                 entry["detections"].append(detection.id)
                 entry["reasons_zh"].append(detection.title.zh)
                 entry["reasons_en"].append(detection.title.en)
-            cited = {c for c in detection.control_ids if c.startswith(("CC17010-11.", "CC17010-12."))}
-            entry["control_ids"] = sorted(set(entry["control_ids"]) | cited | {"CC17010-11"})
+            entry["control_ids"] |= cited[detection.id]
             entry["first_seen"] = min(entry["first_seen"], record["first_seen"])
             entry["last_seen"] = max(entry["last_seen"], record["last_seen"])
-            entry["event_ids"] = sorted(set(entry["event_ids"]) | set(record["event_ids"]))
-    return [by_customer[k] for k in sorted(by_customer)]
+            entry["event_ids"].update(record["event_ids"])
+    notifications = [by_customer[k] for k in sorted(by_customer)]
+    for entry in notifications:
+        entry["control_ids"] = sorted(entry["control_ids"])
+        entry["event_ids"] = sorted(entry["event_ids"])
+    return notifications
 
 
 def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
@@ -310,16 +321,17 @@ def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
     connection = duckdb.connect()
     try:
         connection.register("events", prepared.events)
+        connection.execute(
+            "CREATE TEMP TABLE failures AS SELECT source_ip, user_name FROM events WHERE event_outcome = 'failure'"
+        )
         sources = connection.execute(
-            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM events
-               WHERE event_outcome = 'failure' AND source_ip IS NOT NULL
-               GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
+            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM failures
+               WHERE source_ip IS NOT NULL GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
             [limit],
         ).fetchall()
         accounts = connection.execute(
-            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM events
-               WHERE event_outcome = 'failure' AND user_name IS NOT NULL
-               GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
+            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM failures
+               WHERE user_name IS NOT NULL GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
             [limit],
         ).fetchall()
     finally:
@@ -368,11 +380,7 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
                 severity=Severity(record["severity"]),
                 found=record["observed"],
                 required=record["thresholds"] or None,
-                source=SourceRef.model_construct(
-                    file=record["event_ids"][0].rsplit(":", 1)[0], line=None, field=None
-                )
-                if record["event_ids"]
-                else None,
+                source=_source(record["event_ids"][0].rsplit(":", 1)[0]) if record["event_ids"] else None,
                 details={
                     k: record[k]
                     for k in ("detail", "user_names", "source_ips", "event_ids", "first_seen", "last_seen")

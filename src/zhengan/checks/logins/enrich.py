@@ -86,6 +86,9 @@ class PreparedEvents:
 
     def event_ids(self, rids: Iterable[int]) -> dict[int, str]:
         """`file:line` of the given events (only those: ids are never built for the whole table)."""
+        if len(self.inputs) == 1:
+            wanted = list(set(rids))
+            return dict(zip(wanted, self.inputs[0][1].names_of(wanted), strict=True))
         starts = [first for first, _ in self.inputs]
         by_input: dict[int, list[int]] = {}
         for rid in set(rids):
@@ -122,9 +125,9 @@ def prepare(
         distinct = distinct.combine_chunks()
     addresses = _addresses(distinct, config)
     ip_no = pc.index_in(table["source_ip"], value_set=distinct)
-    country = pc.take(addresses["country"], ip_no)
+    country = _countries(addresses["country"], ip_no)
     if table["source_country"].null_count != count:
-        country = pc.coalesce(table["source_country"].cast(TEXT), country)
+        country = pc.coalesce(table["source_country"].cast(TEXT), country.cast(TEXT))
     trusted = pc.fill_null(pc.take(addresses["trusted"], ip_no), False)
 
     if config.core_hosts or config.core_services:
@@ -156,6 +159,17 @@ def prepare(
         }
     )
     return PreparedEvents(events=events, addresses=addresses, inputs=inputs)
+
+
+def _countries(by_address: pa.ChunkedArray, ip_no: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each event's country, dictionary-encoded (a few hundred codes) without a string per event."""
+    by_address = by_address.combine_chunks() if isinstance(by_address, pa.ChunkedArray) else by_address
+    codes = pc.unique(by_address).drop_null()
+    position = pc.index_in(by_address, value_set=codes)  # per address; null: no country
+    chunks = ip_no.chunks if isinstance(ip_no, pa.ChunkedArray) else [ip_no]
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(pc.take(position, c), codes) for c in chunks], DICTIONARY
+    )
 
 
 def _day_kinds(local_day, calendar: HolidayCalendar | None, count: int) -> pa.ChunkedArray:

@@ -20,6 +20,10 @@ EVENT_AGGREGATES = """
     array_agg(DISTINCT e.rid) AS event_rids"""
 
 
+LISTS = ("user_names", "customer_names", "source_ips", "detail")
+NUMBERS = ("first_epoch", "last_epoch", "event_count", "observed")
+
+
 def normalise_rows(
     rows: list[dict[str, Any]], event_ids: Callable[[Iterable[int]], dict[int, str]]
 ) -> list[dict[str, Any]]:
@@ -29,13 +33,21 @@ def normalise_rows(
     clean = []
     for row in rows:
         item = dict(row)
-        item["event_ids"] = [names[int(rid)] for rid in item.pop("event_rids", None) or ()]
-        for name in ("user_names", "customer_names", "source_ips", "event_ids", "detail"):
-            item[name] = sorted(str(v) for v in (item.get(name) or []) if v is not None)
-        for name in ("first_epoch", "last_epoch", "event_count", "observed"):
-            item[name] = int(item[name]) if item.get(name) is not None else 0
+        item["event_ids"] = sorted([names[int(rid)] for rid in item.pop("event_rids", None) or ()])
+        for name in LISTS:
+            values = item.get(name)
+            item[name] = _sorted_text(values) if values else []
+        for name in NUMBERS:
+            value = item.get(name)
+            item[name] = int(value) if value is not None else 0
         item["notable"] = bool(item.get("notable"))
         item["subject"] = str(item["subject"])
         clean.append(item)
     clean.sort(key=lambda r: (r["subject"], r["first_epoch"]))
     return clean
+
+
+def _sorted_text(values: list[Any]) -> list[str]:
+    if len(values) == 1:
+        return [] if values[0] is None else [str(values[0])]
+    return sorted([v if isinstance(v, str) else str(v) for v in values if v is not None])

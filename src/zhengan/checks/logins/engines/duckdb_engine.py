@@ -39,9 +39,8 @@ def run(
         results = {}
         for detection, parameters in detections:
             clock = time.perf_counter()
-            relation = connection.sql(detection.query(NAME, parameters, DIALECT))
-            columns = relation.columns
-            rows = [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+            # through Arrow: quicker than DuckDB's own conversion of list columns to Python
+            rows = connection.sql(detection.query(NAME, parameters, DIALECT)).to_arrow_table().to_pylist()
             results[detection.id] = normalise_rows(rows, prepared.event_ids)
             if timings is not None:
                 timings[detection.id] = time.perf_counter() - clock

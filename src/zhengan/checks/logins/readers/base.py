@@ -52,7 +52,8 @@ class EventIds:
 
     def names_of(self, rows: Sequence[int]) -> list[str]:
         if self.first_line is not None:
-            return [event_id(self.file, row + self.first_line) for row in rows]
+            prefix, first = f"{self.file}:", self.first_line  # as schema.event_id spells it
+            return [f"{prefix}{row + first}" for row in rows]
         if self.lines is not None:
             picked = pc.take(self.lines, pa.array(rows, pa.int64())).to_pylist()
             return [event_id(self.file, line) for line in picked]
