@@ -6,6 +6,9 @@ records and the common `CheckResult` citing control ids); `outputs.write_outputs
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +36,6 @@ from zhengan.checks.result import (
     Severity,
     SourceRef,
     Status,
-    fingerprint,
     sha256_file,
 )
 from zhengan.text import Text
@@ -96,6 +98,28 @@ def read_inputs(
 
 
 def analyse(
+    paths: list[Path],
+    config: LoginConfig | None = None,
+    options: ReadOptions | None = None,
+    format: str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+    spark_session=None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """One daily run over `paths` (see the module docstring); `engine` is duckdb or spark."""
+    # The run builds many small dicts and lists (one per result row); Python's cyclic collector would
+    # walk them again and again for nothing (they hold no cycles). It is paused for the run only.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(paths, config, options, format, engine, spark_master, spark_session, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyse(
     paths: list[Path],
     config: LoginConfig | None = None,
     options: ReadOptions | None = None,
@@ -227,6 +251,14 @@ def _calendar_notes(calendar, years: set[int]) -> list[Text]:
     ]
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _alert_id(*parts: Any) -> str:
+    """`result.fingerprint(*parts)[:20]`, with one JSON encoder for the whole run rather than one per call."""
+    return hashlib.sha256(_CANONICAL.encode([str(p) for p in parts]).encode("utf-8")).hexdigest()[:20]
+
+
 @lru_cache(maxsize=1024)
 def _source(file: str) -> SourceRef:
     return SourceRef(file=file)  # frozen: one per input file is shared by its observations
@@ -252,7 +284,7 @@ def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -
         account, day = subject.rsplit(" ", 1)
         subject = f"{account} {_moment(int(day) * 86400).date().isoformat()}"
     return {
-        "alert_id": fingerprint(detection.id, subject, row["first_epoch"])[:20],
+        "alert_id": _alert_id(detection.id, subject, row["first_epoch"]),
         "detection": detection.id,
         "kind": detection.kind,
         "notable": row["notable"],
@@ -358,34 +390,53 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
             )
         )
     titles: dict[str, Text] = {}
+    # Built from the detections' own data, already valid: copied from a template without re-validation
+    # (a day can hold tens of thousands of records).
+    template = Observation(
+        rule="logins", status=Status.INFO, control_ids=["CC17010-11"], title=TITLE, subject="-", message=TITLE
+    )
     for record in alerts + [s for s in summaries if not s["notable"]] + notifications:
         title = titles.get(record["detection"])
         if title is None:
             title = titles[record["detection"]] = Text(zh=record["title_zh"], en=record["title_en"])
-        # Built from the detections' own data, already valid: constructed without re-validation (a day
-        # can hold tens of thousands of records).
+        message = TITLE.model_copy(
+            update={
+                "zh": f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
+                f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
+                "en": f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
+                f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
+            }
+        )
         observations.append(
-            Observation.model_construct(
-                rule=record["detection"],
-                status=Status.WARN if record["notable"] and record["kind"] != "notification" else Status.INFO,
-                control_ids=list(dict.fromkeys(record["control_ids"])),
-                title=title,
-                subject=record["subject"],
-                message=Text.model_construct(
-                    zh=f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
-                    f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
-                    en=f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
-                    f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
-                ),
-                severity=Severity(record["severity"]),
-                found=record["observed"],
-                required=record["thresholds"] or None,
-                source=_source(record["event_ids"][0].rsplit(":", 1)[0]) if record["event_ids"] else None,
-                details={
-                    k: record[k]
-                    for k in ("detail", "user_names", "source_ips", "event_ids", "first_seen", "last_seen")
-                },
-                fingerprint=record["alert_id"],
+            template.model_copy(
+                update={
+                    "rule": record["detection"],
+                    "status": Status.WARN
+                    if record["notable"] and record["kind"] != "notification"
+                    else Status.INFO,
+                    "control_ids": list(dict.fromkeys(record["control_ids"])),
+                    "title": title,
+                    "subject": record["subject"],
+                    "message": message,
+                    "severity": Severity(record["severity"]),
+                    "found": record["observed"],
+                    "required": record["thresholds"] or None,
+                    "source": _source(record["event_ids"][0].rsplit(":", 1)[0])
+                    if record["event_ids"]
+                    else None,
+                    "details": {
+                        k: record[k]
+                        for k in (
+                            "detail",
+                            "user_names",
+                            "source_ips",
+                            "event_ids",
+                            "first_seen",
+                            "last_seen",
+                        )
+                    },
+                    "fingerprint": record["alert_id"],
+                }
             )
         )
     return observations

@@ -13,6 +13,7 @@ it needs more about a source address than its text, the `addresses` table (one r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -77,6 +78,12 @@ class Detection:
 
 
 def load_detections() -> list[Detection]:
+    return list(_detections())
+
+
+@lru_cache(maxsize=1)
+def _detections() -> tuple[Detection, ...]:
+    """The packaged detection files, read once per process (they do not change while it runs)."""
     folder = resources.files(__package__)
     detections = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -98,7 +105,7 @@ def load_detections() -> list[Detection]:
                 sql_by_engine={k[4:]: v for k, v in data.items() if k.startswith("sql_")},
             )
         )
-    return detections
+    return tuple(detections)
 
 
 def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
