@@ -120,11 +120,14 @@ def prepare(
     local_dow = pc.subtract(days, pc.multiply(pc.divide(days, 7), 7))
     day_kind = _day_kinds(local_day, calendar, count)
 
-    distinct = pc.unique(table["source_ip"]).drop_null()
-    if isinstance(distinct, pa.ChunkedArray):
-        distinct = distinct.combine_chunks()
+    # One hashing pass gives the distinct addresses (in order of first appearance) and each event's row
+    # among them.
+    source_ip = table["source_ip"]
+    encoded = pc.dictionary_encode(
+        source_ip.combine_chunks() if isinstance(source_ip, pa.ChunkedArray) else source_ip
+    )
+    distinct, ip_no = encoded.dictionary, encoded.indices
     addresses = _addresses(distinct, config)
-    ip_no = pc.index_in(table["source_ip"], value_set=distinct)
     country = _countries(addresses["country"], ip_no)
     if table["source_country"].null_count != count:
         country = pc.coalesce(table["source_country"].cast(TEXT), country.cast(TEXT))
