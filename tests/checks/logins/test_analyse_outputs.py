@@ -138,3 +138,11 @@ def test_cited_control_ids_exist_in_the_catalogue(data_dir: Path):
     assert unknown_control_ids(analysis.result, known) == set()
     cited = {c for n in analysis.notifications for c in n["control_ids"]}
     assert cited and cited <= known
+
+
+def test_alert_ids_are_the_common_fingerprint():
+    from zhengan.checks.logins.analyse import _alert_id
+    from zhengan.checks.result import fingerprint
+
+    for parts in (("logins.failed_passwords", "root", 1763600000), ("logins.x", '帳號 "甲"\\n', 0)):
+        assert _alert_id(*parts) == fingerprint(*parts)[:20]

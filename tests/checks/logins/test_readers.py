@@ -25,8 +25,9 @@ from zhengan.checks.logins.schema import EVENT_SCHEMA
 
 
 def rows(result):
-    assert result.table.schema == EVENT_SCHEMA
-    return result.table.to_pylist()
+    events = result.events()
+    assert events.schema == EVENT_SCHEMA
+    return events.to_pylist()
 
 
 def test_sshd_auth_log_counts_attempts_once(data_dir: Path):
@@ -96,7 +97,7 @@ def test_evtx_reader_quarantines_a_file_that_is_not_evtx(data_dir: Path):
     # No genuine .evtx sample could be produced here (see docs/logins.md); this checks the reader never
     # stops the run on a bad file and reports it instead.
     result = windows_evtx.read(data_dir / "windows-xml" / "security-wevtutil.xml", ReadOptions())
-    assert result.table.num_rows == 0
+    assert result.events().num_rows == 0
     assert len(result.errors) == 1 and "EVTX" in result.errors[0].message.en
 
 

@@ -6,24 +6,28 @@ records and the common `CheckResult` citing control ids); `outputs.write_outputs
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import duckdb
 
 from zhengan.checks.logins import readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES
-from zhengan.checks.logins.enrich import enrich
-from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
+from zhengan.checks.logins.holidays import load_calendar
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
 from zhengan.checks.logins.rules import Detection, load_detections, parameters
-from zhengan.checks.logins.schema import empty_table
 from zhengan.checks.result import (
     CheckResult,
     InputError,
@@ -32,7 +36,7 @@ from zhengan.checks.result import (
     Severity,
     SourceRef,
     Status,
-    fingerprint,
+    sha256_file,
 )
 from zhengan.text import Text
 from zhengan.timeutil import format_taipei
@@ -68,18 +72,19 @@ class Analysis:
     notes: list[Text] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (read, prepare, detect)
+    # seconds per stage (read, prepare, detect) and per detection query (by detection id, DuckDB only)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def read_inputs(
     paths: list[Path], options: ReadOptions, format: str | None = None, progress: Progress | None = None
-) -> tuple[pa.Table, list[InputError], list[Text], list[InputSummary], list[InputFile]]:
-    tables, errors, notes, summaries, files = [], [], [], [], []
+) -> tuple[list[ReadResult], list[InputError], list[Text], list[InputSummary]]:
+    results, errors, notes, summaries = [], [], [], []
     for index, path in enumerate(paths):
         if progress:
             progress(f"讀取 reading {path.name}", index, len(paths))
         chosen, result = readers.read(path, options, format)
-        tables.append(result.table)
+        results.append(result)
         errors.extend(result.errors)
         notes.extend(result.notes)
         summaries.append(
@@ -87,14 +92,34 @@ def read_inputs(
                 str(path), chosen, result.records, result.table.num_rows, len(result.errors), result.skipped
             )
         )
-        files.append(InputFile.of(path, chosen))
     if progress:
         progress("讀取完成 read", len(paths), len(paths))
-    table = pa.concat_tables(tables) if tables else empty_table()
-    return table, errors, notes, summaries, files
+    return results, errors, notes, summaries
 
 
 def analyse(
+    paths: list[Path],
+    config: LoginConfig | None = None,
+    options: ReadOptions | None = None,
+    format: str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+    spark_session=None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """One daily run over `paths` (see the module docstring); `engine` is duckdb or spark."""
+    # The run builds many small dicts and lists (one per result row); Python's cyclic collector would
+    # walk them again and again for nothing (they hold no cycles). It is paused for the run only.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(paths, config, options, format, engine, spark_master, spark_session, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyse(
     paths: list[Path],
     config: LoginConfig | None = None,
     options: ReadOptions | None = None,
@@ -109,9 +134,16 @@ def analyse(
     config = config or LoginConfig()
     options = options or ReadOptions()
     started = datetime.now(UTC)
+    detections = load_detections()
+    chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
+    calendar = load_calendar(config.holiday_calendar) if config.office_hours.public_holidays else None
+    # The inputs' SHA-256 (kept in the record) is worked out beside the analysis: hashing releases the GIL.
+    hashing = ThreadPoolExecutor(max_workers=1)
+    digests = {path: hashing.submit(sha256_file, path) for path in [*paths, *config.blacklists]}
+    hashing.shutdown(wait=False)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    table, errors, notes, summaries, files = read_inputs(paths, options, format, progress)
+    results, errors, notes, summaries = read_inputs(paths, options, format, progress)
     timings["read"] = time.perf_counter() - clock
 
     entries = []
@@ -119,27 +151,26 @@ def analyse(
         listed, bad = read_blacklist(blacklist)
         entries.extend(listed)
         errors.extend(bad)
-        files.append(InputFile.of(blacklist, "blacklist"))
     if progress:
         progress("整理事件 preparing events", 0, 1)
     clock = time.perf_counter()
-    events = enrich(table, config)
+    prepared = prepare(results, config, calendar)
+    del results  # the prepared table holds what the detections need
+    if calendar is not None:
+        notes.extend(_calendar_notes(calendar, local_years(prepared)))
     timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()
-
-    detections = load_detections()
-    chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
     if progress:
         progress(f"偵測 detecting ({engine})", 0, 1)
     if engine == "duckdb":
         from zhengan.checks.logins.engines import duckdb_engine
 
-        rows = duckdb_engine.run(events, blacklist_table(entries), chosen)
+        rows = duckdb_engine.run(prepared, blacklist_table(entries), chosen, timings=timings)
     else:
         from zhengan.checks.logins.engines import spark_engine
 
         rows = spark_engine.run(
-            events, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
+            prepared, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
         )
     timings["detect"] = time.perf_counter() - clock
     if progress:
@@ -158,7 +189,7 @@ def analyse(
         else:
             notification_rows.extend(records)
     notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
-    top_sources, top_accounts = _top(events)
+    top_sources, top_accounts = _top(prepared)
     run_parameters = {
         "engine": engine,
         "format": format or "auto",
@@ -170,7 +201,14 @@ def analyse(
             for d, values in chosen
         },
         "detections_disabled": [d.id for d in detections if not config.settings(d.id).enabled],
+        "holiday_calendar": {"file": calendar.source, "years": calendar.years} if calendar else None,
     }
+    files = [
+        InputFile(path=s.path, sha256=digests[Path(s.path)].result(), format=s.format) for s in summaries
+    ]
+    files += [
+        InputFile(path=str(b), sha256=digests[b].result(), format="blacklist") for b in config.blacklists
+    ]
     result = CheckResult(
         check=CHECK, title=TITLE, started_at=started, parameters=run_parameters, inputs=files
     )
@@ -189,7 +227,7 @@ def analyse(
         counts=counts,
         top_sources=top_sources,
         top_accounts=top_accounts,
-        events=events.num_rows,
+        events=prepared.count,
         notes=notes,
         detections=[d for d, _ in chosen],
         parameters=run_parameters,
@@ -197,12 +235,48 @@ def analyse(
     )
 
 
+def _calendar_notes(calendar, years: set[int]) -> list[Text]:
+    """SR-3.4: say when events fall in a year the holiday calendar does not list (it must be kept yearly)."""
+    outside = sorted(years - set(calendar.years))
+    if not outside:
+        return []
+    listed = ", ".join(str(y) for y in calendar.years) or "-"
+    missing = ", ".join(str(y) for y in outside)
+    return [
+        Text(
+            zh=f"假日檔 {calendar.source} 只含 {listed} 年；{missing} 年的國定假日未能判定為非上班時段，請每年更新假日檔",
+            en=f"the holiday calendar {calendar.source} lists {listed} only; public holidays of {missing} are not "
+            "recognised as off-hours: update the calendar every year",
+        )
+    ]
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _alert_id(*parts: Any) -> str:
+    """`result.fingerprint(*parts)[:20]`, with one JSON encoder for the whole run rather than one per call."""
+    return hashlib.sha256(_CANONICAL.encode([str(p) for p in parts]).encode("utf-8")).hexdigest()[:20]
+
+
+@lru_cache(maxsize=1024)
+def _source(file: str) -> SourceRef:
+    return SourceRef(file=file)  # frozen: one per input file is shared by its observations
+
+
 def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+@lru_cache(maxsize=65536)
+def _times(epoch: int) -> tuple[str, str]:
+    """An instant as ISO 8601 UTC and as shown in Asia/Taipei (results share many instants)."""
+    moment = _moment(epoch)
+    return moment.isoformat(), format_taipei(moment)
+
+
 def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    first, last = _moment(row["first_epoch"]), _moment(row["last_epoch"])
+    (first, first_taipei), (last, last_taipei) = _times(row["first_epoch"]), _times(row["last_epoch"])
     subject = row["subject"]
     if detection.id == "logins.mass_failures":
         subject = f"window {format_taipei(_moment(int(subject.split()[-1])))}"
@@ -210,7 +284,7 @@ def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -
         account, day = subject.rsplit(" ", 1)
         subject = f"{account} {_moment(int(day) * 86400).date().isoformat()}"
     return {
-        "alert_id": fingerprint(detection.id, subject, row["first_epoch"])[:20],
+        "alert_id": _alert_id(detection.id, subject, row["first_epoch"]),
         "detection": detection.id,
         "kind": detection.kind,
         "notable": row["notable"],
@@ -219,10 +293,10 @@ def _record(detection: Detection, values: dict[str, Any], row: dict[str, Any]) -
         "title_en": detection.title.en,
         "control_ids": list(detection.control_ids),
         "subject": subject,
-        "first_seen": first.isoformat(),
-        "last_seen": last.isoformat(),
-        "first_seen_taipei": format_taipei(first),
-        "last_seen_taipei": format_taipei(last),
+        "first_seen": first,
+        "last_seen": last,
+        "first_seen_taipei": first_taipei,
+        "last_seen_taipei": last_taipei,
         "observed": row["observed"],
         "thresholds": {k: v for k, v in values.items() if k in detection.thresholds},
         "detail": row["detail"],
@@ -238,58 +312,63 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
     """CC17010-11: each customer with wrong passwords or lockout, certificate events, profile changes or
     logins from abnormal sources, with the reasons, for the firm's notification system."""
     by_customer: dict[str, dict[str, Any]] = {}
+    cited = {
+        d.id: {c for c in d.control_ids if c.startswith(("CC17010-11.", "CC17010-12."))} | {"CC17010-11"}
+        for d in detections.values()
+    }
     for record in records:
         detection = detections[record["detection"]]
         if not detection.notify_customers:
             continue
         for customer in record["customer_names"]:
-            entry = by_customer.setdefault(
-                customer,
-                {
+            entry = by_customer.get(customer)
+            if entry is None:
+                entry = by_customer[customer] = {
                     "customer": customer,
                     "detections": [],
                     "reasons_zh": [],
                     "reasons_en": [],
-                    "control_ids": [],
+                    "control_ids": set(),
                     "first_seen": record["first_seen"],
                     "last_seen": record["last_seen"],
-                    "event_ids": [],
-                },
-            )
+                    "event_ids": set(),
+                }
             if detection.id not in entry["detections"]:
                 entry["detections"].append(detection.id)
                 entry["reasons_zh"].append(detection.title.zh)
                 entry["reasons_en"].append(detection.title.en)
-            cited = {c for c in detection.control_ids if c.startswith(("CC17010-11.", "CC17010-12."))}
-            entry["control_ids"] = sorted(set(entry["control_ids"]) | cited | {"CC17010-11"})
+            entry["control_ids"] |= cited[detection.id]
             entry["first_seen"] = min(entry["first_seen"], record["first_seen"])
             entry["last_seen"] = max(entry["last_seen"], record["last_seen"])
-            entry["event_ids"] = sorted(set(entry["event_ids"]) | set(record["event_ids"]))
-    return [by_customer[k] for k in sorted(by_customer)]
+            entry["event_ids"].update(record["event_ids"])
+    notifications = [by_customer[k] for k in sorted(by_customer)]
+    for entry in notifications:
+        entry["control_ids"] = sorted(entry["control_ids"])
+        entry["event_ids"] = sorted(entry["event_ids"])
+    return notifications
 
 
-def _top(events: pa.Table, limit: int = 10) -> tuple[list, list]:
-    failures = events.filter(pc.equal(events["event_outcome"], "failure"))
-    if failures.num_rows == 0:
-        return [], []
-    sources = (
-        failures.filter(pc.is_valid(failures["source_ip"]))
-        .group_by("source_ip")
-        .aggregate([("event_id", "count"), ("user_name", "count_distinct")])
-        .sort_by([("event_id_count", "descending"), ("source_ip", "ascending")])
-        .slice(0, limit)
-    )
-    accounts = (
-        failures.filter(pc.is_valid(failures["user_name"]))
-        .group_by("user_name")
-        .aggregate([("event_id", "count"), ("source_ip", "count_distinct")])
-        .sort_by([("event_id_count", "descending"), ("user_name", "ascending")])
-        .slice(0, limit)
-    )
-    return (
-        [(r["source_ip"], r["event_id_count"], r["user_name_count_distinct"]) for r in sources.to_pylist()],
-        [(r["user_name"], r["event_id_count"], r["source_ip_count_distinct"]) for r in accounts.to_pylist()],
-    )
+def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
+    """The sources and accounts with the most failures (ties by name), for the daily report."""
+    connection = duckdb.connect()
+    try:
+        connection.register("events", prepared.events)
+        connection.execute(
+            "CREATE TEMP TABLE failures AS SELECT source_ip, user_name FROM events WHERE event_outcome = 'failure'"
+        )
+        sources = connection.execute(
+            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM failures
+               WHERE source_ip IS NOT NULL GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
+            [limit],
+        ).fetchall()
+        accounts = connection.execute(
+            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM failures
+               WHERE user_name IS NOT NULL GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
+            [limit],
+        ).fetchall()
+    finally:
+        connection.close()
+    return [tuple(r) for r in sources], [tuple(r) for r in accounts]
 
 
 def _observations(chosen, alerts, summaries, notifications, counts) -> list[Observation]:
@@ -310,31 +389,54 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
                 found=count,
             )
         )
+    titles: dict[str, Text] = {}
+    # Built from the detections' own data, already valid: copied from a template without re-validation
+    # (a day can hold tens of thousands of records).
+    template = Observation(
+        rule="logins", status=Status.INFO, control_ids=["CC17010-11"], title=TITLE, subject="-", message=TITLE
+    )
     for record in alerts + [s for s in summaries if not s["notable"]] + notifications:
+        title = titles.get(record["detection"])
+        if title is None:
+            title = titles[record["detection"]] = Text(zh=record["title_zh"], en=record["title_en"])
+        message = TITLE.model_copy(
+            update={
+                "zh": f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
+                f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
+                "en": f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
+                f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
+            }
+        )
         observations.append(
-            Observation(
-                rule=record["detection"],
-                status=Status.WARN if record["notable"] and record["kind"] != "notification" else Status.INFO,
-                control_ids=record["control_ids"],
-                title=Text(zh=record["title_zh"], en=record["title_en"]),
-                subject=record["subject"],
-                message=Text(
-                    zh=f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
-                    f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
-                    en=f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
-                    f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
-                ),
-                severity=Severity(record["severity"]),
-                found=record["observed"],
-                required=record["thresholds"] or None,
-                source=SourceRef(file=record["event_ids"][0].rsplit(":", 1)[0])
-                if record["event_ids"]
-                else None,
-                details={
-                    k: record[k]
-                    for k in ("detail", "user_names", "source_ips", "event_ids", "first_seen", "last_seen")
-                },
-                fingerprint=record["alert_id"],
+            template.model_copy(
+                update={
+                    "rule": record["detection"],
+                    "status": Status.WARN
+                    if record["notable"] and record["kind"] != "notification"
+                    else Status.INFO,
+                    "control_ids": list(dict.fromkeys(record["control_ids"])),
+                    "title": title,
+                    "subject": record["subject"],
+                    "message": message,
+                    "severity": Severity(record["severity"]),
+                    "found": record["observed"],
+                    "required": record["thresholds"] or None,
+                    "source": _source(record["event_ids"][0].rsplit(":", 1)[0])
+                    if record["event_ids"]
+                    else None,
+                    "details": {
+                        k: record[k]
+                        for k in (
+                            "detail",
+                            "user_names",
+                            "source_ips",
+                            "event_ids",
+                            "first_seen",
+                            "last_seen",
+                        )
+                    },
+                    "fingerprint": record["alert_id"],
+                }
             )
         )
     return observations

@@ -3,7 +3,8 @@
 Everything has a default, so an empty file (or none) runs the documented defaults. Example:
 
     home_country: TW
-    office_hours: {start: 8, end: 19, weekdays_only: true}
+    office_hours: {start: 8, end: 19, weekdays_only: true, public_holidays: true}
+    holiday_calendar: our-holidays.csv         # default: Taiwan's DGPA calendar shipped with zhengan
     core_hosts: [order-gw-01, order-gw-02]     # empty: every host counts as core
     domestic_only_channels: [voice]
     trusted_networks: [10.20.0.0/16]           # e.g. the firm's own proxies (kept out of "one IP, many accounts")
@@ -41,6 +42,8 @@ class OfficeHours(BaseModel):
     end: int = Field(default=19, ge=1, le=24)  # local hour office use ends
     weekdays_only: bool = True
     exempt_user_types: list[str] = Field(default_factory=lambda: ["service"])  # batch jobs run at night
+    # Days off in the holiday calendar count as off-hours; its make-up workdays (補行上班日) as weekdays.
+    public_holidays: bool = True
 
 
 class AccountTypeRule(BaseModel):
@@ -83,6 +86,7 @@ class LoginConfig(BaseModel):
     domestic_only_channels: list[str] = Field(default_factory=lambda: ["voice"])
     trusted_networks: list[str] = Field(default_factory=list)
     blacklists: list[Path] = Field(default_factory=list)
+    holiday_calendar: Path | None = None  # None: the Taiwan calendar shipped with zhengan (holidays.py)
     account_types: list[AccountTypeRule] = Field(default_factory=list)
     default_user_type: str = "customer"  # for records whose log and rules above do not say
     detections: dict[str, DetectionSettings] = Field(default_factory=dict)
@@ -103,8 +107,10 @@ class LoginConfig(BaseModel):
             config = cls.model_validate(data)
         except (yaml.YAMLError, ValidationError, ValueError) as exc:
             raise ConfigError(f"{path}: 設定檔有誤 / invalid configuration: {exc}") from exc
-        # Relative blacklist paths are relative to the configuration file.
+        # Relative blacklist and calendar paths are relative to the configuration file.
         config.blacklists = [p if p.is_absolute() else path.parent / p for p in config.blacklists]
+        if config.holiday_calendar is not None and not config.holiday_calendar.is_absolute():
+            config.holiday_calendar = path.parent / config.holiday_calendar
         return config
 
     def settings(self, detection_id: str) -> DetectionSettings:

@@ -1,21 +1,53 @@
-"""Format-free preparation of the event table before the detections: vectorised with Arrow.
+"""Format-free preparation of the events before the detections: vectorised with Arrow, no copy of the
+readers' columns.
 
-Adds the columns the detections use, so that the detection SQL stays the same on every engine:
-`epoch` (UTC seconds), `local_day` / `local_hour` / `local_dow` (firm's local time, 0 = Sunday),
-`country` (the log's own, else the offline `iptocc` database; never a network call), `ip_key`
-(a fixed-width hex form of the address so that CIDR ranges match with BETWEEN), `trusted` (in the
-firm's trusted networks), `is_core` (a core system), and `user_type` resolved by the firm's rules.
+`prepare` joins the inputs' tables into one `events` table with the columns the detection queries use:
+`rid` (the event's row number: an integer key inside the engines; the `file:line` ids are built only for
+the events behind a result), `epoch` (UTC seconds), `local_day` / `local_hour` / `local_dow` (firm's
+local time, 0 = Sunday), `holiday` (1 on a public holiday, 0 on a make-up workday, null otherwise:
+`holidays.py`), `country` (the log's own, else the offline `iptocc` database; never a network call),
+`ip_no` (the source address's row in `addresses`), `trusted` (in the firm's trusted networks), `is_core`
+(a core system) and `user_type` resolved by the firm's rules.
+
+Everything about an address is worked out once per distinct address, in the `addresses` table:
+`ip_key` (a fixed-width hex form, so that CIDR ranges match with BETWEEN on every engine), `country`
+and `trusted`.
 """
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from iptocc import country_code
 
 from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.holidays import HolidayCalendar
+from zhengan.checks.logins.readers.base import EventIds, ReadResult
+from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _member
+
+# The reader columns the preparation needs.
+READ_COLUMNS = (
+    "timestamp",
+    "event_outcome",
+    "event_action",
+    "user_name",
+    "user_type",
+    "source_ip",
+    "source_country",
+    "host_name",
+    "service_name",
+)
+IPV4_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+IPV4 = rf"^{IPV4_OCTET}(\.{IPV4_OCTET}){{3}}$"  # dotted quad without leading zeros, as ip_key's fast path
+IPV4_MAPPED_PREFIX = "00000000000000000000ffff"
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+HEX_OCTETS = pa.array([f"{n:02x}" for n in range(256)], TEXT)
 
 
 def ip_key(address: str) -> str | None:
@@ -25,7 +57,7 @@ def ip_key(address: str) -> str | None:
         p.isdigit() and len(p) <= 3 and int(p) < 256 and (p == "0" or p[0] != "0") for p in parts
     ):
         # the common case, without the cost of the ipaddress module
-        return "00000000000000000000ffff" + "".join(f"{int(p):02x}" for p in parts)
+        return IPV4_MAPPED_PREFIX + "".join(f"{int(p):02x}" for p in parts)
     try:
         ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
     except ValueError:
@@ -35,70 +67,221 @@ def ip_key(address: str) -> str | None:
     return f"{int(ip):032x}"
 
 
-def _lookup(distinct_ips: list[str], trusted: list[ipaddress._BaseNetwork]) -> tuple[list, list, list]:
-    keys = [ip_key(ip) for ip in distinct_ips]
-    valid = [ip for ip, key in zip(distinct_ips, keys, strict=True) if key is not None]
-    codes = dict(zip(valid, country_code(valid), strict=True)) if valid else {}
-    countries = [codes.get(ip) for ip in distinct_ips]
-    flags = []
-    for ip, key in zip(distinct_ips, keys, strict=True):
-        if key is None or not trusted:
-            flags.append(False)
-            continue
-        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
-        flags.append(any(address in network for network in trusted))
-    return keys, countries, flags
+def _version(address: str) -> int | None:
+    try:
+        return ipaddress.ip_address(address.strip().split("%", 1)[0]).version
+    except ValueError:
+        return None
 
 
-def enrich(table: pa.Table, config: LoginConfig) -> pa.Table:
-    seconds = pc.divide(table["timestamp"].cast(pa.int64()), 1_000_000)
-    local = pc.add(seconds, config.utc_offset_hours * 3600)
-    local_day = _floor_div(local, 86400)
-    seconds_of_day = pc.subtract(local, pc.multiply(local_day, 86400))
-    local_hour = pc.divide(seconds_of_day, 3600)
+@dataclass
+class PreparedEvents:
+    events: pa.Table  # one row per event, the columns in rules.QUERY_COLUMNS; `rid` is the row number
+    addresses: pa.Table  # one row per distinct source address: ip_no, source_ip, ip_key, country, trusted
+    inputs: list[tuple[int, EventIds]]  # (first rid, how its rows are named) per input, in rid order
+
+    @property
+    def count(self) -> int:
+        return self.events.num_rows
+
+    def event_ids(self, rids: Iterable[int]) -> dict[int, str]:
+        """`file:line` of the given events (only those: ids are never built for the whole table)."""
+        if len(self.inputs) == 1:
+            wanted = list(set(rids))
+            return dict(zip(wanted, self.inputs[0][1].names_of(wanted), strict=True))
+        starts = [first for first, _ in self.inputs]
+        by_input: dict[int, list[int]] = {}
+        for rid in set(rids):
+            by_input.setdefault(bisect.bisect_right(starts, rid) - 1, []).append(rid)
+        names: dict[int, str] = {}
+        for index, wanted in by_input.items():
+            first, ids = self.inputs[index]
+            names.update(zip(wanted, ids.names_of([rid - first for rid in wanted]), strict=True))
+        return names
+
+
+def prepare(
+    results: list[ReadResult], config: LoginConfig, calendar: HolidayCalendar | None = None
+) -> PreparedEvents:
+    inputs, tables, first = [], [], 0
+    for result in results:
+        inputs.append((first, result.event_ids()))
+        tables.append(pa.table({name: result.table[name] for name in READ_COLUMNS}))  # all nullable
+        first += result.table.num_rows
+    table = _concat(tables)
+    count = table.num_rows
+
+    micros = table["timestamp"].cast(pa.int64())
+    epoch = pc.divide(micros, 1_000_000)  # truncates toward zero: a floor for every date after 1970
+    local = pc.add(epoch, config.utc_offset_hours * 3600)
+    local_day = pc.divide(local, 86400)
+    local_hour = pc.divide(pc.subtract(local, pc.multiply(local_day, 86400)), 3600)
     days = pc.add(local_day, 4)  # 1970-01-01 was a Thursday (4 when Sunday is 0)
-    local_dow = pc.subtract(days, pc.multiply(_floor_div(days, 7), 7))
+    local_dow = pc.subtract(days, pc.multiply(pc.divide(days, 7), 7))
+    day_kind = _day_kinds(local_day, calendar, count)
 
-    distinct = pc.unique(table["source_ip"]).drop_null()
-    trusted = [ipaddress.ip_network(n, strict=False) for n in config.trusted_networks]
-    keys, countries, flags = _lookup(distinct.to_pylist(), trusted)
-    index = pc.index_in(table["source_ip"], value_set=distinct)
-    looked_up_country = pc.take(pa.array(countries, pa.string()), index)
-    country = pc.coalesce(table["source_country"], looked_up_country)
-    keys_column = pc.take(pa.array(keys, pa.string()), index)
-    trusted_column = pc.fill_null(pc.take(pa.array(flags, pa.bool_()), index), False)
-
-    user_type = table["user_type"]
-    for rule in config.account_types:
-        matches = pc.fill_null(pc.match_substring_regex(table["user_name"], rule.pattern), False)
-        user_type = pc.if_else(pc.and_(pc.is_null(user_type), matches), rule.type, user_type)
-    user_type = pc.fill_null(user_type, config.default_user_type)
+    # One hashing pass gives the distinct addresses (in order of first appearance) and each event's row
+    # among them.
+    source_ip = table["source_ip"]
+    encoded = pc.dictionary_encode(
+        source_ip.combine_chunks() if isinstance(source_ip, pa.ChunkedArray) else source_ip
+    )
+    distinct, ip_no = encoded.dictionary, encoded.indices
+    addresses = _addresses(distinct, config)
+    country = _countries(addresses["country"], ip_no)
+    if table["source_country"].null_count != count:
+        country = pc.coalesce(table["source_country"].cast(TEXT), country.cast(TEXT))
+    trusted = pc.fill_null(pc.take(addresses["trusted"], ip_no), False)
 
     if config.core_hosts or config.core_services:
         is_core = pc.or_(
-            pc.fill_null(pc.is_in(table["host_name"], pa.array(config.core_hosts, pa.string())), False),
-            pc.fill_null(pc.is_in(table["service_name"], pa.array(config.core_services, pa.string())), False),
+            _member(table["host_name"], tuple(config.core_hosts)),
+            _member(table["service_name"], tuple(config.core_services)),
         )
     else:
-        is_core = (
-            pa.array([True] * table.num_rows, pa.bool_()) if table.num_rows else pa.array([], pa.bool_())
+        is_core = pa.repeat(pa.scalar(True), count)
+
+    events = pa.table(
+        {
+            "rid": row_numbers(count, pa.int64()),
+            "event_outcome": table["event_outcome"],
+            "event_action": table["event_action"],
+            "user_name": table["user_name"],
+            "user_type": _user_types(table, config),
+            "source_ip": table["source_ip"],
+            "ip_no": ip_no,
+            "service_name": table["service_name"],
+            "epoch": epoch,
+            "local_day": local_day,
+            "local_hour": local_hour,
+            "local_dow": local_dow,
+            "day_kind": day_kind,
+            "country": country,
+            "trusted": trusted,
+            "is_core": is_core,
+        }
+    )
+    return PreparedEvents(events=events, addresses=addresses, inputs=inputs)
+
+
+def _countries(by_address: pa.ChunkedArray, ip_no: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each event's country, dictionary-encoded (a few hundred codes) without a string per event."""
+    by_address = by_address.combine_chunks() if isinstance(by_address, pa.ChunkedArray) else by_address
+    codes = pc.unique(by_address).drop_null()
+    position = pc.index_in(by_address, value_set=codes)  # per address; null: no country
+    chunks = ip_no.chunks if isinstance(ip_no, pa.ChunkedArray) else [ip_no]
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(pc.take(position, c), codes) for c in chunks], DICTIONARY
+    )
+
+
+def _day_kinds(local_day, calendar: HolidayCalendar | None, count: int) -> pa.ChunkedArray:
+    """`holiday` / `workday` for the local days the calendar lists, else null (dictionary-encoded)."""
+    numbers, kinds = calendar.day_numbers() if calendar else ([], [])
+    if not numbers:
+        nothing = pa.DictionaryArray.from_arrays(pa.nulls(count, pa.int32()), pa.array([], TEXT))
+        return pa.chunked_array([nothing], DICTIONARY)
+    found = pc.index_in(local_day, value_set=pa.array(numbers, pa.int64()))
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    values = pa.array(kinds, TEXT)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(c, values) for c in chunks], DICTIONARY)
+
+
+def local_years(prepared: PreparedEvents) -> set[int]:
+    """The years of the firm's local days the events fall on."""
+    days = prepared.events["local_day"]
+    if prepared.count == 0:
+        return set()
+    low, high = pc.min(days).as_py(), pc.max(days).as_py()
+    return set(
+        range(date.fromordinal(EPOCH_ORDINAL + low).year, date.fromordinal(EPOCH_ORDINAL + high).year + 1)
+    )
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    """One table from the inputs'; a column dictionary-encoded in one input is encoded in all."""
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return pa.table({name: pa.array([], TEXT) for name in READ_COLUMNS}).set_column(
+            0, "timestamp", pa.array([], pa.timestamp("us", tz="UTC"))
         )
-
-    enriched = table.set_column(table.schema.get_field_index("user_type"), "user_type", user_type)
-    for name, column in (
-        ("epoch", seconds),
-        ("local_day", local_day),
-        ("local_hour", local_hour),
-        ("local_dow", local_dow),
-        ("country", country),
-        ("ip_key", keys_column),
-        ("trusted", trusted_column),
-        ("is_core", is_core),
-    ):
-        enriched = enriched.append_column(name, column)
-    return enriched
+    unified = []
+    encoded = {n for t in tables for n in READ_COLUMNS if t.schema.field(n).type == DICTIONARY}
+    for table in tables:
+        for name in encoded:
+            column = table[name]
+            if column.type != DICTIONARY:
+                column = pc.dictionary_encode(column.cast(TEXT)).cast(DICTIONARY)
+                table = table.set_column(table.schema.get_field_index(name), name, column)
+        unified.append(table)
+    return pa.concat_tables(unified)
 
 
-def _floor_div(values, divisor: int):
-    # Arrow's integer divide truncates toward zero; the epochs here are positive, so that is a floor.
-    return pc.divide(values, divisor)
+def row_numbers(count: int, kind: pa.DataType) -> pa.Array:
+    """0, 1, ..., count - 1."""
+    if count == 0:
+        return pa.array([], kind)
+    return pc.subtract(pc.cumulative_sum(pa.repeat(pa.scalar(1, kind), count)), pa.scalar(1, kind))
+
+
+def _user_types(table: pa.Table, config: LoginConfig) -> pa.ChunkedArray:
+    """The log's own account type, else the firm's first matching rule, else the firm's default."""
+    user_type = table["user_type"]
+    if not config.account_types and user_type.null_count == 0 and not _null_values(user_type):
+        return user_type
+    user_type = user_type.cast(TEXT)
+    for rule in config.account_types:
+        matches = pc.fill_null(pc.match_substring_regex(table["user_name"], rule.pattern), False)
+        user_type = pc.if_else(pc.and_(pc.is_null(user_type), matches), rule.type, user_type)
+    return pc.fill_null(user_type, config.default_user_type)
+
+
+def _null_values(column: pa.ChunkedArray) -> bool:
+    return pa.types.is_dictionary(column.type) and any(c.dictionary.null_count for c in column.chunks)
+
+
+def ip_keys(addresses: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """`ip_key` and the IP version (4, 6, or null when not an address) of each address, vectorised for
+    dotted quads; other spellings (IPv6, zones, odd forms) go through `ip_key` one by one."""
+    dotted = pc.fill_null(pc.match_substring_regex(addresses, IPV4), False)
+    parts = pc.split_pattern(pc.if_else(dotted, addresses, "0.0.0.0"), ".")
+    octets = pc.cast(pc.list_flatten(parts), pa.int32())
+    hex_parts = pa.ListArray.from_arrays(parts.offsets, pc.take(HEX_OCTETS, octets))
+    keys = pc.binary_join_element_wise(IPV4_MAPPED_PREFIX, pc.binary_join(hex_parts, ""), "")
+    keys = pc.if_else(dotted, keys, pa.scalar(None, TEXT))
+    versions = pc.if_else(dotted, pa.scalar(4, pa.int8()), pa.scalar(None, pa.int8()))
+    others = pc.indices_nonzero(pc.invert(dotted)).to_pylist()
+    if others:
+        keys, versions = keys.to_pylist(), versions.to_pylist()
+        for index in others:
+            address = addresses[index].as_py()
+            keys[index], versions[index] = ip_key(address), _version(address)
+        keys, versions = pa.array(keys, TEXT), pa.array(versions, pa.int8())
+    return keys, versions
+
+
+def _addresses(distinct: pa.Array, config: LoginConfig) -> pa.Table:
+    keys, versions = ip_keys(distinct)
+    valid = pc.is_valid(keys)
+    listed = pc.filter(distinct, valid)
+    codes = pa.array(country_code(listed.to_pylist()) if len(listed) else [], TEXT)
+    countries = pc.replace_with_mask(pa.nulls(len(distinct), TEXT), valid, codes)
+    trusted = pa.repeat(pa.scalar(False), len(distinct))
+    for value in config.trusted_networks:
+        network = ipaddress.ip_network(value, strict=False)
+        low, high = ip_key(str(network.network_address)), ip_key(str(network.broadcast_address))
+        inside = pc.and_(
+            pc.equal(versions, network.version),
+            pc.and_(pc.greater_equal(keys, low), pc.less_equal(keys, high)),
+        )
+        trusted = pc.or_(trusted, pc.fill_null(inside, False))
+    return pa.table(
+        {
+            "ip_no": row_numbers(len(distinct), pa.int32()),
+            "source_ip": distinct,
+            "ip_key": keys,
+            "country": countries,
+            "trusted": trusted,
+        }
+    )

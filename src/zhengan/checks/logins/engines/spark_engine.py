@@ -1,7 +1,8 @@
 """Apache Spark: the same detection queries for firms whose logs outgrow one machine.
 
 `master` is `local[*]` for one machine (and the tests) or a cluster URL (`spark://host:7077`, `yarn`).
-The prepared events travel as Parquet so that a cluster reads them in parallel.
+The prepared events and addresses travel as Parquet so that a cluster reads them in parallel; reading
+the logs and preparing the events stay on this machine (`enrich.py`), as for DuckDB.
 """
 
 from __future__ import annotations
@@ -13,19 +14,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zhengan.checks.logins.engines import normalise_rows
+from zhengan.checks.logins.engines import EVENT_AGGREGATES, normalise_rows
+from zhengan.checks.logins.enrich import PreparedEvents
 from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
 
 NAME = "spark"
-DIALECT = {
-    "array": "array",
-    "event_aggregates": """
-    array_sort(array_agg(DISTINCT e.user_name) FILTER (WHERE e.user_name IS NOT NULL)) AS user_names,
-    array_sort(array_agg(DISTINCT e.user_name) FILTER (WHERE e.user_type = 'customer')) AS customer_names,
-    array_sort(array_agg(DISTINCT e.source_ip) FILTER (WHERE e.source_ip IS NOT NULL)) AS source_ips,
-    min(e.epoch) AS first_epoch, max(e.epoch) AS last_epoch, count(DISTINCT e.event_id) AS event_count,
-    array_sort(array_agg(DISTINCT e.event_id)) AS event_ids""",
-}
+DIALECT = {"array": "array", "event_aggregates": EVENT_AGGREGATES}
 
 
 def session(master: str = "local[2]", shuffle_partitions: int = 4):
@@ -44,7 +38,7 @@ def session(master: str = "local[2]", shuffle_partitions: int = 4):
 
 
 def run(
-    events: pa.Table,
+    prepared: PreparedEvents,
     blacklist: pa.Table,
     detections: list[tuple[Detection, dict[str, Any]]],
     spark=None,
@@ -52,18 +46,20 @@ def run(
 ) -> dict[str, list[dict[str, Any]]]:
     spark = spark or session(master)
     with tempfile.TemporaryDirectory(prefix="zhengan-spark-") as folder:
-        events_path = Path(folder) / "events.parquet"
-        blacklist_path = Path(folder) / "blacklist.parquet"
-        # Spark reads timestamps as instants; the detections use the integer `epoch` column only.
-        pq.write_table(events.select(list(QUERY_COLUMNS)), events_path)
-        pq.write_table(blacklist, blacklist_path)
-        spark.read.parquet(str(events_path)).createOrReplaceTempView("events")
-        spark.read.parquet(str(blacklist_path)).createOrReplaceTempView("blacklist")
+        tables = {
+            "events": prepared.events.select(list(QUERY_COLUMNS)),
+            "addresses": prepared.addresses,
+            "blacklist": blacklist,
+        }
+        for name, table in tables.items():
+            path = Path(folder) / f"{name}.parquet"
+            pq.write_table(table, path)
+            spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
         for detection, parameters in detections:
             sql = detection.query(NAME, parameters, DIALECT)
             rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
-            results[detection.id] = normalise_rows(rows)
-        spark.catalog.dropTempView("events")
-        spark.catalog.dropTempView("blacklist")
+            results[detection.id] = normalise_rows(rows, prepared.event_ids)
+        for name in tables:
+            spark.catalog.dropTempView(name)
     return results

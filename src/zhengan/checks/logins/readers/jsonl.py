@@ -33,17 +33,19 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             "SELECT __line, text FROM __lines WHERE NOT coalesce(json_valid(text), false) "
             "OR json_type(text) <> 'OBJECT' ORDER BY __line"
         ).fetchall()
-        records = connection.execute("SELECT count(*) FROM __lines").fetchone()[0]
+        records = connection.execute("SELECT count(*) FROM __lines").fetchall()[0][0]
         # Every field the mapping may name becomes a column (absent keys give NULL).
         wanted = sorted({mapping.columns.get(name, name) for name in MAPPABLE})
         extracts = ", ".join(f"text ->> {_literal('$.' + _json_key(c))} AS {_quote(c)}" for c in wanted)
-        source = (
+        raw = connection.sql(
             f"SELECT {extracts}, __line FROM __lines "
-            "WHERE coalesce(json_valid(text), false) AND json_type(text) = 'OBJECT'"
-        )
-        table, errors = normalise(connection, source, mapping, file, options.timezone)
+            "WHERE coalesce(json_valid(text), false) AND json_type(text) = 'OBJECT' ORDER BY __line"
+        ).to_arrow_table()
     finally:
         connection.close()
+    table, ids, errors = normalise(
+        raw.drop_columns(["__line"]), mapping, file, options.timezone, raw.column("__line")
+    )
     errors = [
         bad_record(
             file, line, f"第 {line} 行不是有效的 JSON 物件", f"line {line}: not a valid JSON object", raw
@@ -57,7 +59,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             en=f"{path.name}: stamps without an offset read as {options.timezone}",
         )
     ]
-    return ReadResult(table=table, errors=errors, notes=notes, records=records)
+    return ReadResult(table=table, errors=errors, notes=notes, records=records, ids=ids)
 
 
 def _json_key(column: str) -> str:

@@ -28,14 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from zhengan.checks.logins.schema import (
-    ACTION_LOGON,
-    ACTIONS,
-    COLUMN_FOR_ECS,
-    EVENT_SCHEMA,
-    OUTCOMES,
-    USER_TYPES,
-)
+from zhengan.checks.logins.readers.base import EventIds
+from zhengan.checks.logins.schema import ACTION_LOGON, ACTIONS, COLUMN_FOR_ECS, OUTCOMES, USER_TYPES
 from zhengan.checks.result import InputError, SourceRef
 from zhengan.text import Text
 
@@ -106,115 +100,257 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _field_sql(mapping: ColumnMapping, name: str, available: list[str]) -> str:
-    column = mapping.columns.get(name)
-    if column is not None and column in available:
-        expression = f"nullif(trim(CAST({_quote(column)} AS VARCHAR)), '')"
-    elif name in mapping.constants:
-        expression = _literal(mapping.constants[name])
-    else:
-        return "CAST(NULL AS VARCHAR)"
-    codes = mapping.values.get(name)
-    if codes:
-        cases = " ".join(f"WHEN {_literal(code)} THEN {_literal(target)}" for code, target in codes.items())
-        expression = f"(CASE {expression} {cases} ELSE {expression} END)"
-    if name in ("event.outcome", "user.type", "event.action", "service.name"):
-        expression = f"lower({expression})"
-    if name == "source.geo.country_iso_code":
-        expression = f"upper({expression})"
-    return expression
+# What DuckDB's trim() removes (Unicode category Zs), so that every reader path trims alike.
+SPACES = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+LOWER_CASE = ("event.outcome", "user.type", "event.action", "service.name")
+UPPER_CASE = ("source.geo.country_iso_code",)
+# Fields with few distinct values: read dictionary-encoded, so that cleaning and checking them costs
+# one pass over the distinct values rather than over every row.
+FEW_VALUES = (
+    "event.outcome",
+    "event.action",
+    "user.type",
+    "host.name",
+    "service.name",
+    "source.geo.country_iso_code",
+    "event.reason",
+)
+TEXT = pa.string()
+DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+FIELD_COLUMNS = {ecs: COLUMN_FOR_ECS[ecs] for ecs in MAPPABLE}  # ECS field -> event-table column
 
 
-def _timestamp_sql(mapping: ColumnMapping, available: list[str], types: dict[str, str]) -> str:
-    column = mapping.columns.get("@timestamp", "@timestamp")
-    quoted = _quote(column)
-    kind = types.get(column, "VARCHAR").upper()
-    if kind.startswith("TIMESTAMP") or kind == "DATE":
-        return f"CAST({quoted} AS TIMESTAMPTZ)"
-    if mapping.timestamp_format:
-        return f"CAST(try_strptime(CAST({quoted} AS VARCHAR), {_literal(mapping.timestamp_format)}) AS TIMESTAMPTZ)"
-    return f"try_cast(CAST({quoted} AS VARCHAR) AS TIMESTAMPTZ)"
+def dictionary_columns(mapping: ColumnMapping) -> set[str]:
+    """The export's columns worth reading dictionary-encoded (those mapped to few-valued fields)."""
+    return {mapping.columns[name] for name in FEW_VALUES if name in mapping.columns}
 
 
 def normalise(
-    connection: duckdb.DuckDBPyConnection,
-    source_sql: str,
+    raw: pa.Table,
     mapping: ColumnMapping,
     file: str,
     timezone: str,
+    lines: int | pa.Array | pa.ChunkedArray,
     raw_lines: Callable[[list[int]], dict[int, str]] | None = None,
-) -> tuple[pa.Table, list[InputError]]:
-    """Normalise the relation `source_sql` (which must carry a `__line` column) into the event table.
+) -> tuple[pa.Table, EventIds, list[InputError]]:
+    """Normalise an export read into Arrow (`raw`: the export's own columns) into the event table.
 
-    Records whose timestamp, outcome, user type or action cannot be read are returned as quarantine
-    errors, never silently dropped. The session zone decides stamps without an offset.
-    `raw_lines(lines)`, when given, returns the original text of rejected lines.
+    `lines` is the first data line (row i is on line i + lines) or the line of every row. Records whose
+    timestamp, outcome, user, user type or action cannot be read are returned as quarantine errors,
+    never silently dropped. `timezone` decides stamps without an offset. `raw_lines(lines)`, when given,
+    returns the original text of rejected lines (else their values are shown as a record).
+
+    Vectorised with Arrow (one pass per column, dictionaries cleaned once per distinct value); DuckDB
+    reads only the stamps Arrow cannot (no offset, a firm's own format, other types), with its own rules.
     """
-    connection.execute(f"SET TimeZone = {_literal(timezone)}")
-    described = connection.execute(f"DESCRIBE SELECT * FROM ({source_sql})").fetchall()
-    types = {row[0]: row[1] for row in described}
-    available = [name for name in types if name != "__line"]
+    available = list(raw.column_names)
     mapping.check_columns(available, file)
-    fields = {name: _field_sql(mapping, name, available) for name in MAPPABLE if name != "@timestamp"}
-    outcomes = ", ".join(_literal(v) for v in OUTCOMES)
-    user_types = ", ".join(_literal(v) for v in USER_TYPES)
-    actions = ", ".join(_literal(v) for v in ACTIONS)
-    problem = f"""CASE
-        WHEN ts IS NULL THEN 'timestamp'
-        WHEN event_outcome IS NULL OR event_outcome NOT IN ({outcomes}) THEN 'outcome'
-        WHEN user_name IS NULL THEN 'user'
-        WHEN user_type IS NOT NULL AND user_type NOT IN ({user_types}) THEN 'user_type'
-        WHEN event_action NOT IN ({actions}) THEN 'action'
-        ELSE NULL END"""
-    file_literal = _literal(file)
-    event_id_sql = f"{file_literal} || ':' || CAST(source_line AS VARCHAR)"
-    # One pass: every row with its problem (NULL when fine); Arrow then splits good from rejected.
-    mapped = connection.sql(
-        f"""
-        SELECT timezone('UTC', ts) AS "timestamp", event_outcome, event_action, user_name, user_type,
-               source_ip, source_country, host_name, service_name, event_reason,
-               {file_literal} AS source_file, source_line,
-               {event_id_sql} AS event_id,
-               {problem} AS __problem
-        FROM (
-          SELECT
-            {_timestamp_sql(mapping, available, types)} AS ts,
-            {fields["event.outcome"]} AS event_outcome,
-            coalesce({fields["event.action"]}, {_literal(ACTION_LOGON)}) AS event_action,
-            {fields["user.name"]} AS user_name,
-            {fields["user.type"]} AS user_type,
-            {fields["source.ip"]} AS source_ip,
-            {fields["source.geo.country_iso_code"]} AS source_country,
-            {fields["host.name"]} AS host_name,
-            {fields["service.name"]} AS service_name,
-            {fields["event.reason"]} AS event_reason,
-            CAST(__line AS BIGINT) AS source_line
-          FROM ({source_sql}))
-        """
-    ).to_arrow_table()
-    fine = pc.is_null(mapped["__problem"])
-    # Each row carries its own line; the order rows come back in does not matter.
-    table = mapped.filter(fine).drop_columns(["__problem"])
-    bad = mapped.filter(pc.invert(fine)).select(["source_line", "__problem"]).to_pylist()
-    rejected = sorted((row["source_line"], row["__problem"]) for row in bad)
-    raw_by_line: dict[int, str] = {}
-    if rejected and raw_lines is not None:
-        raw_by_line = raw_lines([line for line, _ in rejected])
-    elif rejected:
-        # The original values, only for the few rejected rows.
-        lines = ", ".join(str(int(line)) for line, _ in rejected)
-        for line, raw in connection.execute(
-            f"SELECT __line, CAST({_src_struct(available)} AS VARCHAR) FROM ({source_sql}) WHERE __line IN ({lines})"
-        ).fetchall():
-            raw_by_line[int(line)] = raw
+    count = raw.num_rows
+    columns: dict[str, pa.ChunkedArray] = {}
+    for name in MAPPABLE:
+        if name != "@timestamp":
+            columns[FIELD_COLUMNS[name]] = _field(raw, mapping, name, available, count)
+    columns["event_action"] = _fill_null(columns["event_action"], ACTION_LOGON)
+    timestamps = _timestamps(raw, mapping, timezone)
+
+    problems = {
+        "timestamp": pc.is_null(timestamps),
+        "outcome": pc.invert(_member(columns["event_outcome"], OUTCOMES)),
+        "user": pc.is_null(columns["user_name"]),
+        "user_type": pc.and_(
+            pc.is_valid(columns["user_type"]), pc.invert(_member(columns["user_type"], USER_TYPES))
+        ),
+        "action": pc.invert(_member(columns["event_action"], ACTIONS)),
+    }
+    bad = None
+    for flags in problems.values():
+        bad = flags if bad is None else pc.or_(bad, flags)
+    table = pa.table({"timestamp": timestamps, **{k: columns[k] for k in EVENT_COLUMNS}})
+    if count == 0 or not pc.any(bad).as_py():
+        ids = EventIds(file, first_line=lines) if isinstance(lines, int) else EventIds(file, lines=lines)
+        return table, ids, []
+
+    rejected = pc.indices_nonzero(bad)
+    kept = pc.indices_nonzero(pc.invert(bad))
+    line_of = (
+        (lambda rows: pc.add(rows.cast(pa.int64()), lines))
+        if isinstance(lines, int)
+        else (lambda rows: pc.take(lines, rows).cast(pa.int64()))
+    )
+    reasons = {name: pc.take(flags, rejected).to_pylist() for name, flags in problems.items()}
+    rejected_lines = line_of(rejected).to_pylist()
+    first_reason = [next(name for name in problems if reasons[name][i]) for i in range(len(rejected_lines))]
+    if raw_lines is not None:
+        raw_by_line = raw_lines(rejected_lines)
+    else:
+        raw_by_line = dict(zip(rejected_lines, _as_records(raw.take(rejected), timezone), strict=True))
     errors = [
-        _mapped_error(file, line, problem, raw_by_line.get(line), mapping) for line, problem in rejected
+        _mapped_error(file, line, problem, raw_by_line.get(line), mapping)
+        for line, problem in sorted(zip(rejected_lines, first_reason, strict=True))
     ]
-    return to_event_table(table), errors
+    return table.take(kept), EventIds(file, lines=line_of(kept)), errors
 
 
-def _src_struct(available: list[str]) -> str:
-    return "struct_pack(" + ", ".join(f"{_quote(c)} := {_quote(c)}" for c in available) + ")"
+EVENT_COLUMNS = (
+    "event_outcome",
+    "event_action",
+    "user_name",
+    "user_type",
+    "source_ip",
+    "source_country",
+    "host_name",
+    "service_name",
+    "event_reason",
+)
+
+
+def _field(
+    raw: pa.Table, mapping: ColumnMapping, name: str, available: list[str], count: int
+) -> pa.ChunkedArray:
+    """One field: the export's column (trimmed, empty as null, codes translated, case folded) or the
+    mapping's constant (codes translated, case folded) or nulls."""
+    column = mapping.columns.get(name)
+    if column is not None and column in available:
+        values = _as_text(raw.column(column))
+        trim = True
+    elif name in mapping.constants:
+        values = pa.chunked_array(
+            [
+                pa.DictionaryArray.from_arrays(
+                    pa.repeat(pa.scalar(0, pa.int32()), count), [mapping.constants[name]]
+                )
+            ],
+            DICTIONARY,
+        )
+        trim = False
+    else:
+        nothing = pa.DictionaryArray.from_arrays(pa.nulls(count, pa.int32()), pa.array([], TEXT))
+        return pa.chunked_array([nothing], DICTIONARY)
+
+    def clean(text: pa.Array) -> pa.Array:
+        if trim:
+            text = pc.utf8_trim(text, SPACES)
+            empty = pc.equal(text, "")
+            if pc.any(empty).as_py():
+                text = pc.if_else(empty, pa.scalar(None, TEXT), text)
+        codes = mapping.values.get(name)
+        if codes:
+            found = pc.index_in(text, value_set=pa.array(list(codes), TEXT))
+            text = pc.coalesce(pc.take(pa.array(list(codes.values()), TEXT), found), text)
+        if name in LOWER_CASE:
+            text = pc.utf8_lower(text)
+        elif name in UPPER_CASE:
+            text = pc.utf8_upper(text)
+        return text
+
+    return _per_value(values, clean)
+
+
+def _per_value(values: pa.ChunkedArray, clean: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+    """Apply `clean` to each distinct value of a dictionary column, else to every row."""
+    if pa.types.is_dictionary(values.type):
+        chunks = [pa.DictionaryArray.from_arrays(c.indices, clean(c.dictionary)) for c in values.chunks]
+        return pa.chunked_array(chunks, DICTIONARY)
+    return pa.chunked_array([clean(c) for c in values.chunks], TEXT)
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    kind = column.type
+    if kind in (TEXT, DICTIONARY):
+        return column
+    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        return column.cast(TEXT)
+    if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
+        return column.cast(DICTIONARY)
+    # Other types are spelled as DuckDB spells them (as the export's own SQL view would).
+    return _duckdb_column(column, "CAST(v AS VARCHAR)", None)
+
+
+def _fill_null(column: pa.ChunkedArray, value: str) -> pa.ChunkedArray:
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            # null through the index or through the (cleaned) dictionary value
+            values = pc.fill_null(chunk.dictionary, value)
+            filler = pa.scalar(len(values), pa.int32())
+            values = pa.concat_arrays([values, pa.array([value], TEXT)])
+            chunks.append(pa.DictionaryArray.from_arrays(pc.fill_null(chunk.indices, filler), values))
+        else:
+            chunks.append(pc.fill_null(chunk, value))
+    return pa.chunked_array(chunks, column.type)
+
+
+def _member(column: pa.ChunkedArray, allowed: tuple[str, ...]) -> pa.ChunkedArray:
+    """Per row: is the value one of `allowed` (null: no)."""
+    value_set = pa.array(allowed, TEXT)
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            known = pc.fill_null(pc.is_in(chunk.dictionary, value_set=value_set), False)
+            chunks.append(pc.fill_null(pc.take(known, chunk.indices), False))
+        else:
+            chunks.append(pc.fill_null(pc.is_in(chunk, value_set=value_set), False))
+    return pa.chunked_array(chunks, pa.bool_())
+
+
+def _timestamps(raw: pa.Table, mapping: ColumnMapping, timezone: str) -> pa.ChunkedArray:
+    """The `@timestamp` column as UTC instants (null where it cannot be read).
+
+    Strings that all carry an offset are parsed by Arrow; anything else (no offset: the declared zone;
+    a firm's `timestamp_format`; DATE or naive TIMESTAMP columns; odd spellings) by DuckDB, whose session
+    zone is the declared one, exactly as the SQL reader did.
+    """
+    column = raw.column(mapping.columns.get("@timestamp", "@timestamp"))
+    kind = column.type
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return pc.cast(column, UTC_MICROSECONDS, safe=False)  # nanoseconds truncated, as DuckDB does
+    if pa.types.is_string(kind) and not mapping.timestamp_format:
+        try:
+            return column.cast(UTC_MICROSECONDS)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some stamp without an offset, or spelled in a way only DuckDB reads
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        expression = "CAST(v AS TIMESTAMPTZ)"
+    elif mapping.timestamp_format:
+        expression = (
+            f"CAST(try_strptime(CAST(v AS VARCHAR), {_literal(mapping.timestamp_format)}) AS TIMESTAMPTZ)"
+        )
+    else:
+        expression = "try_cast(CAST(v AS VARCHAR) AS TIMESTAMPTZ)"
+    micros = _duckdb_column(column, f"epoch_us({expression})", timezone)
+    return micros.cast(pa.int64()).cast(UTC_MICROSECONDS)
+
+
+UTC_MICROSECONDS = pa.timestamp("us", tz="UTC")
+
+
+def _duckdb_column(column: pa.ChunkedArray, expression: str, timezone: str | None) -> pa.ChunkedArray:
+    """`expression` of `v` over one column, evaluated by DuckDB in row order."""
+    connection = duckdb.connect()
+    try:
+        if timezone:
+            connection.execute(f"SET TimeZone = {_literal(timezone)}")
+        connection.register("__values", pa.table({"v": column}))
+        return connection.sql(f"SELECT {expression} AS r FROM __values").to_arrow_table().column("r")
+    finally:
+        connection.close()
+
+
+def _as_records(rows: pa.Table, timezone: str) -> list[str]:
+    """The original values of a few rejected rows, as DuckDB spells a record (instants in `timezone`)."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET TimeZone = {_literal(timezone)}")
+        connection.register("__rows", rows)
+        fields = ", ".join(f"{_quote(c)} := {_quote(c)}" for c in rows.column_names)
+        return [
+            r[0]
+            for r in connection.execute(
+                f"SELECT CAST(struct_pack({fields}) AS VARCHAR) FROM __rows"
+            ).fetchall()
+        ]
+    finally:
+        connection.close()
 
 
 _PROBLEMS = {
@@ -242,14 +378,3 @@ def _mapped_error(file: str, line: int, problem: str, raw: str | None, mapping: 
         message=Text(zh=f"第 {line} 行：{zh}（欄位 {column}）", en=f"line {line}: {en} (column {column})"),
         raw=raw,
     )
-
-
-def to_event_table(table: pa.Table) -> pa.Table:
-    """Cast a query result onto the exact event schema (UTC-aware timestamps, column order)."""
-    columns = []
-    for schema_field in EVENT_SCHEMA:
-        column = table.column(schema_field.name)
-        if schema_field.name == "timestamp" and pa.types.is_timestamp(column.type) and column.type.tz is None:
-            column = column.cast(pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC"))
-        columns.append(column.cast(schema_field.type))
-    return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)

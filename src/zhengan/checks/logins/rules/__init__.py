@@ -4,13 +4,16 @@ share; `{name}` placeholders are filled from the thresholds, the firm's configur
 dialect (`engines/*.py`, `DIALECT`). Where an engine needs different SQL, the file carries
 `sql_<engine>` beside `sql`, so the difference lives in the detection's own file.
 
-Every query reads the prepared `events` view (`enrich.py`) and returns one row per alert with the
-columns in `ALERT_COLUMNS`.
+Every query reads the prepared `events` table (`enrich.py`; `rid` is an event's integer key) and, where
+it needs more about a source address than its text, the `addresses` table (one row per distinct address:
+`ip_no`, `source_ip`, `ip_key`, `country`, `trusted`); it returns one row per alert with the columns in
+`ALERT_COLUMNS`, naming the events behind it by `rid` (the engine turns those into `file:line` ids).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -28,7 +31,7 @@ ALERT_COLUMNS = (
     "first_epoch",
     "last_epoch",
     "event_count",
-    "event_ids",
+    "event_rids",
     "observed",
     "detail",
     "notable",
@@ -36,19 +39,20 @@ ALERT_COLUMNS = (
 KINDS = ("alert", "summary", "notification")
 # The prepared columns the queries may use; engines load only these (less to copy, less to ship).
 QUERY_COLUMNS = (
-    "event_id",
+    "rid",
     "event_outcome",
     "event_action",
     "user_name",
     "user_type",
     "source_ip",
+    "ip_no",
     "service_name",
     "epoch",
     "local_day",
     "local_hour",
     "local_dow",
+    "day_kind",
     "country",
-    "ip_key",
     "trusted",
     "is_core",
 )
@@ -74,6 +78,12 @@ class Detection:
 
 
 def load_detections() -> list[Detection]:
+    return list(_detections())
+
+
+@lru_cache(maxsize=1)
+def _detections() -> tuple[Detection, ...]:
+    """The packaged detection files, read once per process (they do not change while it runs)."""
     folder = resources.files(__package__)
     detections = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
@@ -95,7 +105,7 @@ def load_detections() -> list[Detection]:
                 sql_by_engine={k[4:]: v for k, v in data.items() if k.startswith("sql_")},
             )
         )
-    return detections
+    return tuple(detections)
 
 
 def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
@@ -124,7 +134,11 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
         domestic_only_channels=", ".join(f"'{_plain(c.lower())}'" for c in channels),
         office_start=config.office_hours.start,
         office_end=config.office_hours.end,
-        weekend_clause="OR local_dow IN (0, 6)" if config.office_hours.weekdays_only else "",
+        # SR-3.4: weekends (unless a make-up workday) and public holidays are outside office hours
+        weekend_clause="OR (local_dow IN (0, 6) AND coalesce(day_kind, '') <> 'workday')"
+        if config.office_hours.weekdays_only
+        else "",
+        holiday_clause="OR day_kind = 'holiday'" if config.office_hours.public_holidays else "",
         off_hours_exempt=", ".join(
             f"'{_plain(t)}'" for t in (config.office_hours.exempt_user_types or ["\u0000none"])
         ),
