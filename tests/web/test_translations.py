@@ -64,3 +64,19 @@ def test_chinese_catalogue_really_is_chinese():
             assert all(
                 re.search(r"[\u4e00-\u9fff]", s) for s in entries.values() if s and not s.startswith("%")
             ), po
+
+
+def test_no_message_means_two_things():
+    """Django merges every catalogue and the first app wins, so one msgid must read the same everywhere.
+
+    A word that means different things in two apps (an assessor's name and a system's name) needs its
+    own msgid; otherwise one page silently shows the other app's translation.
+    """
+    seen: dict[str, dict[str, str]] = {}
+    for po in CATALOGUES:
+        if po.parents[1].name != "zh_Hant":
+            continue
+        for msgid, msgstr in _po_entries(po).items():
+            seen.setdefault(msgid, {})[str(po.relative_to(WEB).parents[3])] = msgstr
+    clashes = {msgid: found for msgid, found in seen.items() if len(set(found.values())) > 1}
+    assert clashes == {}

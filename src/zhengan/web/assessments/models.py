@@ -68,7 +68,7 @@ class Assessor(models.Model):
         INTERNAL = "internal", _("internal")
         EXTERNAL = "external", _("external")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("full name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200)
     kind = models.CharField(_("internal or external"), max_length=20, choices=Kind.choices)
     team_role = models.CharField(_("role in the team"), max_length=100, blank=True)

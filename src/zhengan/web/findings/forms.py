@@ -75,7 +75,7 @@ class PlanForm(forms.Form):
 
 
 class RemediateForm(OptionalFileMixin, forms.Form):
-    remediation = _text(_("What was done"), rows=4)
+    remediation = _text(_("What was remediated"), rows=4)
     remediated_on = _date(_("Remediated on"), initial=timezone.localdate)
     file = forms.FileField(label=_("Evidence file"), required=False)
 

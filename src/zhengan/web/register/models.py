@@ -130,7 +130,7 @@ class Incident(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     confirmed_on = models.DateField(_("confirmed on"))
-    reference = models.CharField(_("reference"), max_length=100)  # the firm's handle: INC-2026-007
+    reference = models.CharField(_("incident reference"), max_length=100)  # the firm's handle: INC-2026-007
     description = models.TextField(_("description"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
