@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from zhengan.checks.logins.readers import (
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.readers.mapping import MappingError
 from zhengan.checks.logins.schema import EVENT_SCHEMA
+
+from .evtx_writer import write_evtx
 
 
 def rows(result):
@@ -94,11 +97,50 @@ def test_windows_xml_and_json_exports_agree(data_dir: Path):
 
 
 def test_evtx_reader_quarantines_a_file_that_is_not_evtx(data_dir: Path):
-    # No genuine .evtx sample could be produced here (see docs/logins.md); this checks the reader never
-    # stops the run on a bad file and reports it instead.
+    # The reader never stops the run on a bad file: it reports it instead.
     result = windows_evtx.read(data_dir / "windows-xml" / "security-wevtutil.xml", ReadOptions())
     assert result.events().num_rows == 0
     assert len(result.errors) == 1 and "EVTX" in result.errors[0].message.en
+
+
+def _sample_events(data_dir: Path) -> list[ET.Element]:
+    text = (data_dir / "windows-xml" / "security-wevtutil.xml").read_text(encoding="utf-8")
+    root = ET.fromstring("<Events>" + text.split("?>", 1)[-1] + "</Events>")
+    return [element for element in root if element.tag.endswith("Event")]
+
+
+def test_evtx_binary_reads_as_the_xml_export(data_dir: Path, tmp_path: Path):
+    # The XML sample's ten events written as a binary .evtx (tests/checks/logins/evtx_writer.py) and read
+    # back through the `evtx` parser give the same events, skips and quarantine as the XML export.
+    path = tmp_path / "Security.evtx"
+    write_evtx(_sample_events(data_dir), path)
+    assert path.read_bytes()[:8] == b"ElfFile\x00" and path.stat().st_size == 4096 + 65536
+    from_evtx = windows_evtx.read(path, ReadOptions())
+    from_xml = windows_xml.read(data_dir / "windows-xml" / "security-wevtutil.xml", ReadOptions())
+    assert from_evtx.records == 10 and from_evtx.skipped == 3 and len(from_evtx.errors) == 1
+
+    def strip(events):
+        return [{k: v for k, v in e.items() if k not in ("source_file", "event_id")} for e in events]
+
+    # Windows keeps SystemTime as a FILETIME (100 ns); the parser prints microseconds, as Python does.
+    assert strip(rows(from_evtx)) == strip(rows(from_xml))
+    assert rows(from_evtx)[0]["event_id"] == f"{path}:884190"
+    assert "TimeCreated" in from_evtx.errors[0].message.en
+
+
+def test_evtx_with_a_damaged_record_keeps_the_others(data_dir: Path, tmp_path: Path):
+    path = tmp_path / "Security.evtx"
+    write_evtx(_sample_events(data_dir), path)
+    data = bytearray(path.read_bytes())
+    second = data.index(b"\x2a\x2a\x00\x00", 4096 + 512 + 4)  # the second record's signature
+    data[second + 30 : second + 60] = b"\xff" * 30  # its Binary XML is garbage now
+    path.write_bytes(bytes(data))
+    result = windows_evtx.read(path, ReadOptions())
+    # Record 2 (the machine account's logon, skipped anyway) is lost and said; the other nine are read.
+    assert result.records == 9 and result.skipped == 2 and result.events().num_rows == 6
+    damaged = [error.message.en for error in result.errors if "damaged EVTX" in error.message.en]
+    assert len(damaged) == 1 and "record number 2" in damaged[0]
+    assert len(result.errors) == 2  # and the event without TimeCreated, as in the XML export
 
 
 def test_syslog_5424(data_dir: Path):
