@@ -7,9 +7,10 @@ then reads it back, so the EVTX reader is exercised on the binary format end to 
 
 The layout follows the published format notes (libyal's "Windows XML Event Log (EVTX)" and the `evtx`
 crate): names are written inline at their first use, values as text tokens, and TimeCreated/@SystemTime
-as a FILETIME value, as Windows stores it. Templates, which Windows uses to share the element structure
-between records, are not written: the parser accepts plain element trees, and the rendered XML and JSON
-are the same.
+as a FILETIME value, as Windows stores it. By default each record is written as Windows writes it: a
+TemplateInstance whose template (the element tree with substitution tokens) is defined inline, followed by
+the substitution values; `templates=False` writes plain element trees with the values in place. Windows
+also shares one template between records of the same event id; the writer does not, which the format allows.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ CLOSE_EMPTY_ELEMENT = 0x03
 END_ELEMENT = 0x04
 VALUE = 0x05
 ATTRIBUTE = 0x06  # | 0x40 when another attribute follows
+TEMPLATE_INSTANCE = 0x0C
+NORMAL_SUBSTITUTION = 0x0D
 FRAGMENT_HEADER = 0x0F
 HAS_MORE = 0x40
 STRING_TYPE = 0x01
@@ -66,17 +69,25 @@ class _Chunk:
     def _emit(self, payload: bytes) -> None:
         self.data += payload
 
-    def _value(self, text: str, as_filetime: bool = False) -> None:
-        if as_filetime:
-            self._emit(struct.pack("<BBQ", VALUE, FILETIME_TYPE, filetime(text)))
+    def _value(self, text: str, as_filetime: bool, values: list[tuple[int, bytes]] | None) -> None:
+        """A value token in place, or (inside a template) a substitution token and the value kept aside."""
+        kind, payload = (
+            (FILETIME_TYPE, struct.pack("<Q", filetime(text)))
+            if as_filetime
+            else (STRING_TYPE, text.encode("utf-16-le"))
+        )
+        if values is None:
+            prefix = b"" if as_filetime else struct.pack("<H", len(text))
+            self._emit(struct.pack("<BB", VALUE, kind) + prefix + payload)
         else:
-            self._emit(struct.pack("<BBH", VALUE, STRING_TYPE, len(text)) + text.encode("utf-16-le"))
+            self._emit(struct.pack("<BHB", NORMAL_SUBSTITUTION, len(values), kind))
+            values.append((kind, payload))
 
-    def _element(self, element: ET.Element) -> None:
+    def _element(self, element: ET.Element, values: list[tuple[int, bytes]] | None) -> None:
         attributes = list(element.attrib.items())
-        start = len(self.data)
-        # Outside templates an element has no dependency identifier (the `evtx` crate reads it only there).
-        self._emit(bytes([OPEN_START_ELEMENT | (HAS_MORE if attributes else 0)]))
+        token = bytes([OPEN_START_ELEMENT | (HAS_MORE if attributes else 0)])
+        # Inside templates an element carries a dependency identifier; in a plain record it does not.
+        self._emit(token if values is None else token + b"\xff\xff")
         size_at = len(self.data)
         self._emit(b"\x00\x00\x00\x00")  # the element's size, filled in below
         self._emit(self._name(_local(element.tag)))
@@ -87,7 +98,8 @@ class _Chunk:
                 more = HAS_MORE if index < len(attributes) - 1 else 0
                 self._emit(bytes([ATTRIBUTE | more]))
                 self._emit(self._name(_local(key)))
-                self._value(value, as_filetime=(_local(element.tag), key) == ("TimeCreated", "SystemTime"))
+                filetime_value = (_local(element.tag), key) == ("TimeCreated", "SystemTime")
+                self._value(value, filetime_value, values)
             struct.pack_into("<I", self.data, list_at, len(self.data) - list_at - 4)
         children = list(element)
         if not children and not element.text:
@@ -95,21 +107,41 @@ class _Chunk:
         else:
             self._emit(bytes([CLOSE_START_ELEMENT]))
             if element.text:
-                self._value(element.text)
+                self._value(element.text, False, values)
             for child in children:
-                self._element(child)
+                self._element(child, values)
             self._emit(bytes([END_ELEMENT]))
         struct.pack_into("<I", self.data, size_at, len(self.data) - size_at - 4)
-        assert start < len(self.data)
 
-    def record(self, number: int, event: ET.Element) -> int:
+    def _template_instance(self, number: int, event: ET.Element) -> None:
+        """As Windows writes: the element tree once as a template (defined inline here), then the values."""
+        definition_at = len(self.data) + 10  # after the token, a reserved byte, the id and this offset
+        self._emit(struct.pack("<BBII", TEMPLATE_INSTANCE, 1, number, definition_at))
+        header_at = len(self.data)
+        self._emit(struct.pack("<I16sI", 0, number.to_bytes(16, "little"), 0))
+        fragment_at = len(self.data)
+        values: list[tuple[int, bytes]] = []
+        self._emit(struct.pack("<BBBB", FRAGMENT_HEADER, 1, 1, 0))
+        self._element(event, values)
+        self._emit(bytes([END_OF_STREAM]))
+        struct.pack_into("<I", self.data, header_at + 20, len(self.data) - fragment_at)
+        self._emit(struct.pack("<I", len(values)))
+        for kind, payload in values:
+            self._emit(struct.pack("<HBB", len(payload), kind, 0))
+        for _, payload in values:
+            self._emit(payload)
+
+    def record(self, number: int, event: ET.Element, templates: bool) -> int:
         """Append one event record; returns its offset."""
         at = len(self.data)
         created = event.find(".//{*}TimeCreated")
         stamp = filetime(created.attrib["SystemTime"]) if created is not None else 0
         self._emit(struct.pack("<4sIQQ", b"\x2a\x2a\x00\x00", 0, number, stamp))
         self._emit(struct.pack("<BBBB", FRAGMENT_HEADER, 1, 1, 0))
-        self._element(event)
+        if templates:
+            self._template_instance(number, event)
+        else:
+            self._element(event, None)
         self._emit(bytes([END_OF_STREAM]))
         size = len(self.data) - at + 4
         self._emit(struct.pack("<I", size))
@@ -126,10 +158,14 @@ def _name_hash(name: str) -> int:
     return value & 0xFFFF
 
 
-def write_evtx(events: list[ET.Element], path: Path, first_record: int = 1) -> None:
-    """One chunk holding the events as records first_record, first_record + 1, ..."""
+def write_evtx(events: list[ET.Element], path: Path, first_record: int = 1, templates: bool = True) -> None:
+    """One chunk holding the events as records first_record, first_record + 1, ...
+
+    With templates (as Windows writes) each record defines its element tree as a template and carries its
+    values as substitutions; without, each record is a plain element tree with its values in place.
+    """
     chunk = _Chunk()
-    offsets = [chunk.record(first_record + index, event) for index, event in enumerate(events)]
+    offsets = [chunk.record(first_record + index, event, templates) for index, event in enumerate(events)]
     last = first_record + len(events) - 1
     free_space = len(chunk.data)
     data = chunk.data + bytes(CHUNK_SIZE - len(chunk.data))

@@ -109,11 +109,12 @@ def _sample_events(data_dir: Path) -> list[ET.Element]:
     return [element for element in root if element.tag.endswith("Event")]
 
 
-def test_evtx_binary_reads_as_the_xml_export(data_dir: Path, tmp_path: Path):
+@pytest.mark.parametrize("templates", [True, False], ids=["as-windows-writes", "plain-elements"])
+def test_evtx_binary_reads_as_the_xml_export(data_dir: Path, tmp_path: Path, templates: bool):
     # The XML sample's ten events written as a binary .evtx (tests/checks/logins/evtx_writer.py) and read
     # back through the `evtx` parser give the same events, skips and quarantine as the XML export.
     path = tmp_path / "Security.evtx"
-    write_evtx(_sample_events(data_dir), path)
+    write_evtx(_sample_events(data_dir), path, templates=templates)
     assert path.read_bytes()[:8] == b"ElfFile\x00" and path.stat().st_size == 4096 + 65536
     from_evtx = windows_evtx.read(path, ReadOptions())
     from_xml = windows_xml.read(data_dir / "windows-xml" / "security-wevtutil.xml", ReadOptions())
