@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -89,17 +90,86 @@ def demo(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """驗證稽核紀錄雜湊鏈，回報第一個斷點 / Verify the hash chain; report the first broken link."""
+def audit_verify(
+    anchors_files: list[Path] = typer.Option(
+        [],
+        "--anchors",
+        help="錨點檔（zhengan audit anchor --to 所寫）/ an anchor file written by `audit anchor --to`",
+    ),
+    anchor_values: list[str] = typer.Option(
+        [], "--anchor", help="郵件中的錨點 SEQ:HASH / an anchor as mailed, SEQ:HASH"
+    ),
+) -> None:
+    """驗證稽核紀錄雜湊鏈（及錨點），回報第一個斷點 / Verify the hash chain (and anchors); report the first broken link."""
     _setup()
+    from zhengan.web.audit import anchor
     from zhengan.web.audit.chain import verify
 
+    try:
+        anchors = [a for path in anchors_files for a in anchor.read(path)]
+        anchors += [anchor.parse(value) for value in anchor_values]
+    except anchor.AnchorError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     result = verify()
-    if result.ok:
-        console.print(f"[green]{result.message()}[/green]")
-        return
-    console.print(f"[red]{result.message()}[/red]")
-    raise typer.Exit(1)
+    if not result.ok:
+        console.print(f"[red]{result.message()}[/red]")
+        raise typer.Exit(1)
+    console.print(f"[green]{result.message()}[/green]")
+    if anchors:
+        checked = anchor.check(anchors)
+        if not checked.ok:
+            console.print(f"[red]{checked.message()}[/red]")
+            raise typer.Exit(1)
+        console.print(f"[green]{checked.message()}[/green]")
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    to: list[Path] = typer.Option(
+        [],
+        "--to",
+        help="附加至此檔（建議置於資料庫管理者無法改寫之處）/ append to this file (keep it beyond the DBA's reach)",
+    ),
+    mail_to: list[str] = typer.Option([], "--mail", help="寄送至此信箱 / mail to this address"),
+    mail_auditors: bool = typer.Option(
+        False, "--mail-auditors", help="寄送給所有內部稽核人員 / mail to every internal auditor"
+    ),
+) -> None:
+    """記下稽核紀錄鏈最新雜湊值於資料庫之外（cron 每日）/ Keep the chain's newest hash outside the database (cron, daily)."""
+    _setup()
+    from zhengan.web.audit import anchor
+    from zhengan.web.audit.chain import append
+
+    try:
+        taken = anchor.take()
+    except anchor.AnchorError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    recipients = sorted({*mail_to, *(anchor.auditor_addresses() if mail_auditors else [])})
+    if mail_auditors and not anchor.auditor_addresses():
+        console.print("[red]沒有設定電子郵件的內部稽核人員 / no internal auditor has an e-mail address[/red]")
+        raise typer.Exit(1)
+    for path in to:
+        anchor.append_to(path, taken)
+    if recipients:
+        try:
+            anchor.mail(taken, recipients)
+        except OSError as error:
+            console.print(f"[red]錨點郵件寄送失敗：{error} / the anchor could not be mailed: {error}[/red]")
+            raise typer.Exit(1) from None
+    append(
+        "audit_anchor_taken",
+        username="zhengan audit anchor",
+        detail={"seq": taken.seq, "hash": taken.hash, "files": [str(p) for p in to], "mailed_to": recipients},
+    )
+    console.print(f"{taken.seq}:{taken.hash}")
+    where = [str(p) for p in to] + recipients
+    console.print(
+        f"錨點已記錄於 / anchor kept in: {', '.join(where)}"
+        if where
+        else "錨點僅顯示於上，請自行保存 / the anchor is only printed above: keep it somewhere safe"
+    )
 
 
 def manage(ctx: typer.Context) -> None:
