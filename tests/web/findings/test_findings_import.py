@@ -299,6 +299,16 @@ def test_the_page_imports_warnings_when_asked_and_shows_found_again(client, engi
     assert Finding.objects.count() == FAILS + WARNS
 
 
+def test_cancelling_a_preview_drops_its_files(client, engineer, password_result):
+    sign_in_fully(client, engineer)
+    client.post(reverse("findings:import"), {"files": [_upload(password_result)]})
+    token = client.session[imports_session_key()]["token"]
+    client.get(reverse("findings:import"))  # the preview's 「cancel」 link
+    assert imports_session_key() not in client.session
+    response = client.post(reverse("findings:import"), {"confirm": "1", "token": token})
+    assert response.url == reverse("findings:import") and not Finding.objects.exists()
+
+
 def test_who_may_import(client, make_user):
     board = make_user("board_viewer")
     sign_in_fully(client, board)

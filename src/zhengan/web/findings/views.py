@@ -147,6 +147,8 @@ def import_view(request):
     is imported from any file."""
     if request.method == "POST" and "confirm" in request.POST:
         return _import_confirm(request)
+    # A new upload (or a fresh form) drops an earlier preview: its files stay in the session until then.
+    request.session.pop(IMPORT_SESSION_KEY, None)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     preview, token = None, ""
     if request.method == "POST" and form.is_valid():
