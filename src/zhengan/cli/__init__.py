@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from zhengan.cli import catalog, check, firewall, logins, web
+from zhengan.cli import catalog, check, findings, firewall, logins, web
 from zhengan.cli.remind import remind as remind_command  # obligations calendar (issue 5)
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.command("soa")(catalog.soa)
 app.add_typer(check.app, name="check")
 app.add_typer(logins.app, name="logins")
 app.add_typer(firewall.app, name="firewall")
+app.add_typer(findings.app, name="findings")
 web.register(app)
 # --- obligations calendar (issue 5) ---
 app.command("remind")(remind_command)

@@ -62,3 +62,32 @@ def test_raise_plan_remediate_and_verify(page, make_user, tmp_path):
     assert "抽查 TRADE01 設定無誤" in history and auditor.full_name in history
     finding.refresh_from_db()
     assert finding.status == "verified" and finding.evidence.count() == 1
+
+
+def test_import_a_check_result_and_see_the_findings_listed(page, make_user, tmp_path):
+    """The IT security engineer uploads a password-policy result the check wrote, previews, confirms."""
+    from pathlib import Path
+
+    from zhengan.checks.identity import password_policy
+    from zhengan.web.findings.models import Finding
+
+    weak = Path(__file__).resolve().parents[2] / "data" / "identity" / "secedit" / "fs02-weak.inf"
+    result_file = tmp_path / "fs02-password-policy.json"
+    result_file.write_text(password_policy.run([weak], ["securities"]).to_json(), encoding="utf-8")
+
+    engineer = make_user("it_security")
+    sign_in_with_code(page, engineer)
+    page.click("nav >> text=缺失")
+    page.click("#import-findings")
+    page.set_input_files("#id_files", str(result_file))
+    page.click("#preview-import")
+    page.wait_for_selector("#import-lines")
+    assert page.locator("#import-lines tr[data-outcome='new']").count() == 7
+    assert not Finding.objects.exists()  # the preview wrote nothing
+    page.click("#confirm-import")
+    page.wait_for_url(re.compile(r"/findings/$"))
+    listed = page.inner_text("#findings")
+    references = list(Finding.objects.values_list("reference", flat=True))
+    assert len(references) == 7 and all(reference in listed for reference in references)
+    assert "帳戶鎖定閾值" in listed
+    assert "7" in page.inner_text(".messages")

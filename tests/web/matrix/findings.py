@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
+# findings:import is reached by GET (the upload form) and needs no kwargs; its POST steps are tested in
+# tests/web/findings/test_findings_import.py.
 POST_ONLY: set[str] = set()
 
 

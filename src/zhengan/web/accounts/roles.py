@@ -115,6 +115,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "findings:overdue": INSIDERS,
     "findings:detail": INSIDERS,
     "findings:create": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR}),
+    "findings:import": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR}),  # as create
     "findings:edit": frozenset({COMPLIANCE_OFFICER, IT_SECURITY, INTERNAL_AUDITOR}),
     "findings:plan": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),
     "findings:remediate": frozenset({COMPLIANCE_OFFICER, IT_SECURITY}),

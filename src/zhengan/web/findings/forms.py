@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from zhengan.web.assessments.models import Assessment
 from zhengan.web.evidence.forms import EvidenceForm
 from zhengan.web.findings.models import Finding, FollowUpReport, RiskAcceptance
 from zhengan.web.findings.services import WorkflowRefused, validate_control_ids
+from zhengan.web.obligations.forms import MultipleFileField
 from zhengan.web.register.models import InformationSystem
 
 
@@ -118,3 +120,42 @@ class FollowUpForm(OptionalFileMixin, forms.Form):
     )
     note = _text(_("Note"), required=False)
     file = forms.FileField(label=_("Minutes (optional)"), required=False)
+
+
+# Check result files are kept in the session between the preview and the confirmation.
+IMPORT_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
+
+
+def import_max_bytes() -> int:
+    return getattr(settings, "ZHENGAN_FINDINGS_IMPORT_MAX_BYTES", IMPORT_MAX_BYTES_DEFAULT)
+
+
+class ImportForm(forms.Form):
+    """Check result files (the JSON the checks write with --output / --json) and what new findings get."""
+
+    files = MultipleFileField(label=_("Check result files (JSON, one or more)"))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("Systems"),
+        queryset=InformationSystem.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner (receives reminders)"),
+        queryset=User.objects.filter(is_active=True).order_by("full_name"),
+        required=False,
+    )
+    include_warnings = forms.BooleanField(
+        label=_("Also import warnings as findings (by default only failures)"), required=False
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = import_max_bytes()
+        for upload in files:
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than the limit of %(limit)s bytes."),
+                    params={"name": upload.name, "limit": limit},
+                )
+        return files

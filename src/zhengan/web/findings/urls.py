@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.list_view, name="list"),
     path("overdue/", views.overdue_view, name="overdue"),
     path("new/", views.create_view, name="create"),
+    path("import/", views.import_view, name="import"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/plan/", views.plan_view, name="plan"),

@@ -3,17 +3,22 @@ acceptance and the AP-8.3 follow-up reports. Thin: the work is in services; ever
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhengan.web.accounts.models import User
 from zhengan.web.accounts.roles import role_required
-from zhengan.web.audit.events import log
+from zhengan.web.audit.events import log, source_ip
 from zhengan.web.evidence.services import EvidenceRefused, add_evidence
-from zhengan.web.findings import forms, services
+from zhengan.web.findings import forms, imports, services
 from zhengan.web.findings.models import Finding, FollowUpReport
+from zhengan.web.register.models import InformationSystem
 
 # AP-8.4: assessment reports and their remediation documents are kept five years.
 EVIDENCE_CONTROLS = ["AP-8.4"]
@@ -128,6 +133,89 @@ def create_view(request):
             messages.success(request, _("Finding %(ref)s was raised.") % {"ref": finding.reference})
             return redirect("findings:detail", pk=finding.pk)
     return render(request, "findings/form.html", {"form": form, "finding": None, **_policy()})
+
+
+# --- importing check results: upload, preview (a dry run), confirm ------------------------------------
+
+IMPORT_SESSION_KEY = "findings_import"
+
+
+@role_required("findings:import")
+def import_view(request):
+    """Upload check result files; the preview is a dry run of the import, kept in the session (the files,
+    the systems, the owner) until the user confirms it. A bad file names itself and its field and nothing
+    is imported from any file."""
+    if request.method == "POST" and "confirm" in request.POST:
+        return _import_confirm(request)
+    # A new upload (or a fresh form) drops an earlier preview: its files stay in the session until then.
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    preview, token = None, ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contents = [(upload.name, upload.read()) for upload in data["files"]]
+        try:
+            results = imports.read_results(contents)
+            preview = imports.run_import(
+                results,
+                user=request.user,
+                owner=data["owner"],
+                systems=data["systems"],
+                include_warnings=data["include_warnings"],
+                dry_run=True,
+            )
+        except imports.ImportRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+            form.add_error(None, _("Nothing was imported."))
+        else:
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "files": [[name, raw.decode("utf-8")] for name, raw in contents],
+                "systems": [system.pk for system in data["systems"]],
+                "owner": data["owner"].pk if data["owner"] else None,
+                "include_warnings": data["include_warnings"],
+            }
+    return render(
+        request,
+        "findings/import.html",
+        {
+            "form": form,
+            "preview": preview,
+            "summary": preview.summary().get(get_language() or "zh-hant") if preview else "",
+            "token": token,
+            "severities": Finding.Severity.choices,
+        },
+    )
+
+
+def _import_confirm(request):
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
+        messages.error(request, _("The preview has expired: choose the files again."))
+        return redirect("findings:import")
+    systems = list(InformationSystem.objects.filter(pk__in=stored["systems"]))
+    owner = User.objects.filter(pk=stored["owner"], is_active=True).first() if stored["owner"] else None
+    if len(systems) != len(stored["systems"]) or (stored["owner"] and owner is None):
+        messages.error(request, _("A system or the owner changed since the preview: choose again."))
+        return redirect("findings:import")
+    try:
+        results = imports.read_results([(name, text.encode("utf-8")) for name, text in stored["files"]])
+        report = imports.run_import(
+            results,
+            user=request.user,
+            source_ip=source_ip(request),
+            owner=owner,
+            systems=systems,
+            include_warnings=stored["include_warnings"],
+        )
+    except imports.ImportRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("findings:import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, report.summary().get(get_language() or "zh-hant"))
+    return redirect("findings:list")
 
 
 @role_required("findings:edit")
