@@ -5,8 +5,8 @@
     scripts/po_fill.py src/zhengan/web/<app>/locale/en/LC_MESSAGES/django.po --english
 
 translations.json maps msgid -> Traditional Chinese (for plurals, msgid -> [singular, plural] or a string for
-both). With --english every msgstr becomes its msgid. Entries already translated are kept; fuzzy flags are
-removed; an msgid with no translation is reported and the script exits 1 (nothing is left empty silently).
+both). With --english every msgstr becomes its msgid. Entries already translated are kept; a fuzzy entry (makemessages' guess
+from a similar string) counts as untranslated; an msgid with no translation is reported and the script exits 1 (nothing is left empty silently).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def fill(po: Path, translations: dict | None) -> list[str]:
     blocks = _blocks(po.read_text(encoding="utf-8"))
     missing, out = [], []
     for text in blocks:
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in text.splitlines())
         lines = [line for line in text.splitlines() if line != "#, fuzzy" and not line.startswith("#| ")]
         lines = [line.replace(", fuzzy", "") if line.startswith("#,") else line for line in lines]
         fields = _parse(lines)
@@ -65,6 +66,8 @@ def fill(po: Path, translations: dict | None) -> list[str]:
         if not msgid:
             out.append("\n".join(lines))
             continue
+        if fuzzy:  # makemessages' guess from a similar string: often wrong, never kept
+            fields = {k: ("" if k.startswith("msgstr") else v) for k, v in fields.items()}
         comments = [line for line in lines if line.startswith("#")]
         plural = fields.get("msgid_plural")
         if plural is None:
