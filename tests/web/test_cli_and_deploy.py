@@ -105,3 +105,23 @@ def test_check_deploy_is_clean_for_production(tmp_path):
 def test_development_settings_keep_debug_off(settings):
     assert settings.DEBUG is False
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
+@pytest.mark.parametrize(
+    "command", [["remind", "--dry-run"], ["audit", "verify"], ["audit", "anchor"], ["findings", "import", "x.json"]]
+)
+def test_record_commands_refuse_an_unmigrated_database(tmp_path, command):
+    env = {**os.environ, "ZHENGAN_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "from zhengan.cli import app; app()", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not migrated" in result.stderr and "zhengan manage migrate" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -50,9 +50,9 @@ def import_command(
     ),
 ) -> None:
     """將檢查結果之不符合項目匯入為缺失（全部檔案一次完成或全部不匯入）/ Import check results as findings (all files or none)."""
-    from zhengan.web.bootstrap import setup
+    from zhengan.cli.database import ready
 
-    setup()
+    ready()
     from zhengan.web.accounts.models import User
     from zhengan.web.findings import imports
     from zhengan.web.register.models import InformationSystem

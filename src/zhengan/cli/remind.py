@@ -18,9 +18,9 @@ def remind(
     ),
 ) -> None:
     """寄出到期與逾期提醒（cron 每日執行；同日重跑不重寄）/ Mail due and overdue reminders (cron, daily; idempotent)."""
-    from zhengan.web.bootstrap import setup
+    from zhengan.cli.database import ready
 
-    setup()
+    ready()
     from django.utils import timezone
 
     from zhengan.reminders import ReminderError

@@ -101,7 +101,9 @@ def audit_verify(
     ),
 ) -> None:
     """驗證稽核紀錄雜湊鏈（及錨點），回報第一個斷點 / Verify the hash chain (and anchors); report the first broken link."""
-    _setup()
+    from zhengan.cli.database import ready
+
+    ready()
     from zhengan.web.audit import anchor
     from zhengan.web.audit.chain import verify
 
@@ -137,7 +139,9 @@ def audit_anchor(
     ),
 ) -> None:
     """記下稽核紀錄鏈最新雜湊值於資料庫之外（cron 每日）/ Keep the chain's newest hash outside the database (cron, daily)."""
-    _setup()
+    from zhengan.cli.database import ready
+
+    ready()
     from zhengan.web.audit import anchor
     from zhengan.web.audit.chain import append
 

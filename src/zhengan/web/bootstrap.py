@@ -57,6 +57,25 @@ def setup(settings_module: str | None = None) -> None:
     django.setup()
 
 
+class NotMigrated(RuntimeError):
+    """The database lacks migrations: a command that only reads and writes records refuses to start."""
+
+
+def require_migrated() -> None:
+    """For cron commands (remind, audit, findings import): a clear message instead of 'no such table'."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise NotMigrated(
+            f"資料庫尚未移轉（{len(pending)} 項待執行），請先執行 `zhengan manage migrate`（或 `zhengan serve`）"
+            f" / the database is not migrated ({len(pending)} pending): run `zhengan manage migrate`"
+            " (or `zhengan serve`) first"
+        )
+
+
 def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
