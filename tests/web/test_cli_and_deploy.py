@@ -108,7 +108,8 @@ def test_development_settings_keep_debug_off(settings):
 
 
 @pytest.mark.parametrize(
-    "command", [["remind", "--dry-run"], ["audit", "verify"], ["audit", "anchor"], ["findings", "import", "x.json"]]
+    "command",
+    [["remind", "--dry-run"], ["audit", "verify"], ["audit", "anchor"], ["findings", "import", "x.json"]],
 )
 def test_record_commands_refuse_an_unmigrated_database(tmp_path, command):
     env = {**os.environ, "ZHENGAN_DATA_DIR": str(tmp_path)}
