@@ -6,6 +6,7 @@ Exit codes: 0 imported (or previewed); 2 a file, a system or an owner cannot be 
 from __future__ import annotations
 
 import getpass
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -48,6 +49,11 @@ def import_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="只顯示將如何匯入，不寫入 / show what would happen, write nothing"
     ),
+    raised_on: str = typer.Option(
+        None,
+        "--raised-on",
+        help="改善期限起算日 YYYY-MM-DD（預設為各檢查執行日）/ count deadlines from this day (default: the day each check ran)",
+    ),
 ) -> None:
     """將檢查結果之不符合項目匯入為缺失（全部檔案一次完成或全部不匯入）/ Import check results as findings (all files or none)."""
     from zhengan.cli.database import ready
@@ -78,6 +84,15 @@ def import_command(
         if owner_user is None:
             _refuse(f"沒有此使用者或已停用 / no such active user: {owner}")
 
+    discovered = None
+    if raised_on:
+        try:
+            discovered = date.fromisoformat(raised_on)
+        except ValueError:
+            _refuse(
+                f"--raised-on 日期格式應為 YYYY-MM-DD / --raised-on is not a date (YYYY-MM-DD): {raised_on}"
+            )
+
     try:
         report = imports.run_import(
             results,
@@ -86,6 +101,7 @@ def import_command(
             systems=[found[name] for name in dict.fromkeys(system)],
             include_warnings=include_warnings,
             dry_run=dry_run,
+            raised_on=discovered,
         )
     except imports.ImportRefused as refused:
         _refuse(f"{refused}\n未匯入任何檔案 / nothing was imported")

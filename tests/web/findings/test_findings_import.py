@@ -332,3 +332,30 @@ def test_the_service_reads_a_result_written_by_the_check_function(engineer, tmp_
     second = imports.run_import(files, user=engineer, dry_run=True)
     assert [line.outcome for line in second.lines] == ["seen_again"] * FAILS
     assert set(Finding.objects.values_list("seen_count", flat=True)) == {1}  # the dry run wrote nothing
+
+
+def test_deadlines_run_from_the_day_the_check_ran_not_the_import(password_result, engineer):
+    # A result imported twenty days after the check ran keeps the deadline it had on the day it ran
+    # (SR-9.1, AP-8.2 count from discovery); --raised-on sets another day explicitly.
+    from datetime import datetime
+
+    from zhengan.checks.result import CheckResult
+
+    result = CheckResult.from_json(password_result.read_text(encoding="utf-8"))
+    ran_on = timezone.localdate() - timedelta(days=20)
+    result.started_at = datetime(
+        ran_on.year, ran_on.month, ran_on.day, 1, 0, tzinfo=timezone.get_current_timezone()
+    )
+    password_result.write_text(result.to_json(), encoding="utf-8")
+    assert _import(str(password_result)).exit_code == 0
+    lockout = Finding.objects.get(title__contains="lockout threshold")
+    assert lockout.raised_on == ran_on and lockout.deadline == ran_on + timedelta(days=30)
+    detail = AuditEvent.objects.get(event_type="findings_imported").detail
+    assert detail["files"][0]["raised_on"] == ran_on.isoformat()
+
+    Finding.objects.all().delete()
+    chosen = timezone.localdate() - timedelta(days=3)
+    assert _import(str(password_result), "--raised-on", chosen.isoformat()).exit_code == 0
+    assert Finding.objects.get(title__contains="lockout threshold").raised_on == chosen
+    refused = _import(str(password_result), "--raised-on", "22/11/2026")
+    assert refused.exit_code == 2 and "--raised-on" in refused.output

@@ -204,7 +204,11 @@ def run_import(
     """
     from zhengan.web.audit.chain import append
 
-    raised_on = raised_on or timezone.localdate()
+    # Deadlines run from discovery (SR-9.1, AP-8.2): the day the check ran, in Taipei, unless told otherwise;
+    # importing a week-old result late does not give a week more.
+    def discovered(item) -> date:
+        return raised_on or timezone.localtime(item.result.started_at).date()
+
     systems = list(systems)
     report = ImportReport(files=files, include_warnings=include_warnings, dry_run=dry_run)
     with transaction.atomic():
@@ -223,7 +227,7 @@ def run_import(
                         user=user,
                         owner=owner,
                         systems=systems,
-                        raised_on=raised_on,
+                        raised_on=discovered(item),
                     )
                 except services.WorkflowRefused as error:  # e.g. a control id not in the catalogue
                     raise ImportRefused(
@@ -278,13 +282,13 @@ def run_import(
                             "sha256": item.sha256,
                             "check": item.result.check,
                             "started_at": item.result.started_at.isoformat(),
+                            "raised_on": discovered(item).isoformat(),
                         }
                         for item in files
                     ],
                     "owner": owner.get_username() if owner is not None else None,
                     "systems": [system.name for system in systems],
                     "include_warnings": include_warnings,
-                    "raised_on": raised_on.isoformat(),
                     "left_aside": dict(report.left_aside),
                 },
             )
