@@ -359,3 +359,21 @@ def test_deadlines_run_from_the_day_the_check_ran_not_the_import(password_result
     assert Finding.objects.get(title__contains="lockout threshold").raised_on == chosen
     refused = _import(str(password_result), "--raised-on", "22/11/2026")
     assert refused.exit_code == 2 and "--raised-on" in refused.output
+
+
+def test_the_result_file_is_kept_once_as_evidence_of_its_findings(password_result, engineer):
+    from zhengan.web.evidence.models import EvidenceItem
+    from zhengan.web.evidence.services import read_bytes
+
+    assert _import(str(password_result), "--dry-run").exit_code == 0
+    assert not EvidenceItem.objects.exists()  # a dry run keeps nothing
+    assert _import(str(password_result), "--owner", "wang.itsec").exit_code == 0
+    evidence = EvidenceItem.objects.get()
+    assert read_bytes(evidence) == password_result.read_bytes()
+    assert evidence.filename == password_result.name and evidence.owner == engineer
+    assert "SR-6.5" in evidence.control_ids
+    assert all(list(f.evidence.all()) == [evidence] for f in Finding.objects.all())
+    assert _import(str(password_result)).exit_code == 0  # imported again: seen again, same evidence
+    assert EvidenceItem.objects.count() == 1
+    detail = AuditEvent.objects.filter(event_type="findings_imported").last().detail
+    assert detail["files"][0]["evidence_id"] == evidence.pk

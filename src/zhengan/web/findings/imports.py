@@ -10,8 +10,10 @@ Choices (docs/findings.md, 「Importing check results」):
   now and needs attention, not yet a gap (AP-8.1); `pass`, `info` and `error` never (an error is a check that
   could not decide: a matter for its inputs). The observations left aside are counted in the summary.
 - Severity and deadline: as `services.finding_from_observation` sets them (the observation's severity,
-  none = medium, info = low; deadline from the firm's severity policy, AP-8.2 / SR-9.1, from the day of
-  the import).
+  none = medium, info = low; deadline from the firm's severity policy, AP-8.2 / SR-9.1, from the day the
+  check ran unless `raised_on` says otherwise).
+- Each imported file is kept as evidence (by SHA-256, once however often it is imported) serving the
+  controls of its imported observations, and linked to the findings it raised or saw again (AP-8.1).
 - The same issue found again (same check, rule and subject) is counted as seen again, and reopened when it
   was verified; its owner and systems are left as they are.
 """
@@ -70,6 +72,7 @@ class ResultFile:
     name: str
     sha256: str
     result: CheckResult
+    content: bytes = field(default=b"", repr=False)  # kept as the findings' evidence on import
 
 
 @dataclass
@@ -163,7 +166,7 @@ def read_result(name: str, data: bytes) -> ResultFile:
         if more > 0:
             problems.append(f"{name}: 另有 {more} 個錯誤 / {more} more error(s)")
         raise ImportRefused(problems) from None
-    return ResultFile(name=name, sha256=hashlib.sha256(data).hexdigest(), result=result)
+    return ResultFile(name=name, sha256=hashlib.sha256(data).hexdigest(), result=result, content=data)
 
 
 def read_results(files: list[tuple[str, bytes]]) -> list[ResultFile]:
@@ -211,9 +214,12 @@ def run_import(
 
     systems = list(systems)
     report = ImportReport(files=files, include_warnings=include_warnings, dry_run=dry_run)
+    evidence_ids: dict[str, int] = {}
     with transaction.atomic():
         for item in files:
             report.input_errors += len(item.result.errors)
+            touched: list[Finding] = []
+            controls: set[str] = set()
             for observation in item.result.observations:
                 if not importable(observation.status, include_warnings):
                     report.left_aside[observation.status.value] += 1
@@ -233,6 +239,8 @@ def run_import(
                     raise ImportRefused(
                         [f"{item.name}: {observation.rule} ({observation.subject}): {error}"]
                     ) from None
+                touched.append(finding)
+                controls.update(observation.control_ids)
                 if created:
                     outcome = NEW
                 elif before == Finding.Status.VERIFIED:
@@ -253,6 +261,13 @@ def run_import(
                         finding_id=finding.pk,
                     )
                 )
+            if touched and not dry_run:
+                evidence = _kept_as_evidence(
+                    item, controls, user=user, owner=owner, effective_on=discovered(item)
+                )
+                evidence_ids[item.name] = evidence.pk
+                for finding in touched:
+                    finding.evidence.add(evidence)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -283,6 +298,7 @@ def run_import(
                             "check": item.result.check,
                             "started_at": item.result.started_at.isoformat(),
                             "raised_on": discovered(item).isoformat(),
+                            "evidence_id": evidence_ids.get(item.name),
                         }
                         for item in files
                     ],
@@ -293,3 +309,28 @@ def run_import(
                 },
             )
     return report
+
+
+def _kept_as_evidence(item: ResultFile, controls: set[str], *, user, owner, effective_on: date):
+    """The result file as evidence: the one already kept with these bytes, else a new item (AP-8.1)."""
+    import io
+
+    from zhengan.web.evidence.models import EvidenceItem
+    from zhengan.web.evidence.services import EvidenceRefused, add_evidence
+
+    existing = EvidenceItem.objects.filter(sha256=item.sha256).order_by("pk").first()
+    if existing is not None:
+        return existing
+    try:
+        return add_evidence(
+            io.BytesIO(item.content),
+            user=user,
+            title=f"檢查結果 check result: {item.result.check} ({item.name})"[:200],
+            effective_on=effective_on,
+            control_ids=sorted(controls),
+            owner=owner,
+            description=f"zhengan {item.result.check}, {item.result.started_at.isoformat()}",
+            filename=item.name,
+        )
+    except EvidenceRefused as error:
+        raise ImportRefused([f"{item.name}: {error}"]) from None
