@@ -12,12 +12,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from zhengan.web.datadir import data_dir, secret_key
+from zhengan.web.datadir import data_dir, field_keys, secret_key
 
 WEB_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 SECRET_KEY = secret_key(DATA_DIR)
+# Fernet keys encrypting fields at rest (the TOTP secrets, fieldcrypt.py), newest first: the first encrypts,
+# all decrypt. From ZHENGAN_FIELD_KEYS, else generated once into <data>/field_keys (mode 0600). Never in
+# the database; in production keep them off the database host or at least out of its backups (docs/web.md).
+ZHENGAN_FIELD_KEYS = field_keys(DATA_DIR)
 DEBUG = os.environ.get("ZHENGAN_DEBUG") == "1"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ZHENGAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h

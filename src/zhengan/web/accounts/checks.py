@@ -1,4 +1,5 @@
-"""System checks: the security policy may be configured stricter than the rules, never weaker."""
+"""System checks: the security policy may be configured stricter than the rules, never weaker; the keys
+encrypting fields at rest are usable."""
 
 from __future__ import annotations
 
@@ -36,3 +37,14 @@ def policy_not_weaker(app_configs, **kwargs):
     if policy["IDLE_MINUTES"] < 1:
         errors.append(Error("ZHENGAN_IDLE_MINUTES 須為正數 / must be positive (SR-3.5)", id="zhengan.E100"))
     return errors
+
+
+@register("security")
+def field_keys_usable(app_configs, **kwargs):
+    from zhengan.web import fieldcrypt
+
+    try:
+        fieldcrypt.fernets()
+    except fieldcrypt.FieldEncryptionError as error:
+        return [Error(str(error), id="zhengan.E101")]
+    return []

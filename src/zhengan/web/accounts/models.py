@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengan.web.accounts.roles import ROLE_CHOICES
+from zhengan.web.fieldcrypt import EncryptedCharField
 
 # Shared or generic names are not personal accounts (SR-6.1).
 GENERIC_NAMES = frozenset(
@@ -74,8 +75,9 @@ class User(AbstractBaseUser):
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
-    # TOTP (SR-6.2, CC17010-4)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    # TOTP (SR-6.2, CC17010-4). The secret is encrypted at rest (fieldcrypt.py): a database dump or backup
+    # does not give away the second factor. Reading it with a wrong key raises, never returns "".
+    totp_secret = EncryptedCharField(max_length=64, blank=True)
     totp_last_step = models.BigIntegerField(default=0)  # refuses a code used before
     mfa_enrolled_at = models.DateTimeField(null=True, blank=True)
 
