@@ -220,3 +220,27 @@ def test_else_a_key_is_generated_once_into_the_data_directory(monkeypatch, tmp_p
     assert field_keys(tmp_path) == first
     path.write_text(f"{NEW}\n# the key before 2026-12\n{first[0]}\n")
     assert field_keys(tmp_path) == [NEW, first[0]]
+
+
+@pytest.mark.django_db
+def test_after_a_lost_key_the_unreadable_enrolments_are_cleared_and_audited(make_user):
+    from zhengan.web.accounts.models import RecoveryCode
+    from zhengan.web.audit.models import AuditEvent
+
+    with override_settings(ZHENGAN_FIELD_KEYS=[OLD]):
+        lost = make_user(username="lost.user")
+        RecoveryCode.objects.create(user=lost, code_hash="x" * 64)
+    with override_settings(ZHENGAN_FIELD_KEYS=[OTHER]):
+        kept = make_user(username="kept.user")
+        listed = _run("reset_lost_mfa")
+        assert "lost.user" in listed and "kept.user" not in listed and "--confirm" in listed
+        assert _raw(lost.pk).startswith("fernet:")  # listing changes nothing
+        cleared = _run("reset_lost_mfa", "--confirm")
+        assert "cleared the TOTP enrolment of 1 users (lost.user)" in cleared
+        reloaded = User.objects.get(pk=lost.pk)  # loads again: nothing left to decrypt
+        assert reloaded.totp_secret == "" and reloaded.mfa_enrolled_at is None and not reloaded.mfa_enrolled
+        assert not RecoveryCode.objects.filter(user=lost).exists()
+        assert User.objects.get(pk=kept.pk).totp_secret == kept.totp_secret
+        record = AuditEvent.objects.get(event_type="mfa_reset_key_lost")
+        assert record.object_id == str(lost.pk) and record.detail["user"] == "lost.user"
+        assert "nothing to clear" in _run("reset_lost_mfa", "--confirm")
