@@ -193,6 +193,10 @@ class AssessmentPolicy(BaseModel):
 
     months_by_tier: dict[int, int] = Field(default_factory=lambda: {1: 12, 2: 12, 3: 24, 4: 36, 5: 36})
     incident_reassessment_months: int = Field(3, ge=1, le=3)  # AP-3.3: within three months, stricter allowed
+    # AP-4 「第一類、第二類及第三類資通系統應依前項評估項目全部納入」: an assessment is completed (and the
+    # AP-3.1 cycle restarts) only when every section 4 item has a result on every system in scope; a firm
+    # that records gaps as "not assessed" and completes anyway sets this to false (docs/assessments.md).
+    completion_requires_section_4: bool = True
 
 
 CLASS_MAXIMUM_MONTHS = {SystemClass.SECOND: 36, SystemClass.THIRD: 60}

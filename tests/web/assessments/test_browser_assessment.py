@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from tests.web.assessments.conftest import ALL_CATEGORIES, make_assessor
+from tests.web.assessments.conftest import ALL_CATEGORIES, make_assessor, record_section_4
 from tests.web.conftest import sign_in_with_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,8 +103,16 @@ def test_plan_start_record_complete_issue_and_download(page, browser, live_serve
         deadline_basis="high",
     )
 
-    # The compliance officer completes the assessment and issues the report.
+    # The compliance officer completes the assessment and issues the report: first refused while section 4
+    # items have no result (AP-4), then, once the team has recorded them all, completed.
     page.reload()
+    assert page.locator("#section-4-missing").is_visible()
+    page.click("#complete")
+    page.wait_for_selector("ul.messages li.error")
+    assert "AP-4" in page.content() and page.locator("#status").get_attribute("data-status") == "in_progress"
+    record_section_4(assessment, outsider)
+    page.reload()
+    assert page.locator("#section-4-missing").count() == 0
     page.click("#complete")
     page.wait_for_selector("#status[data-status='completed']")
     system.refresh_from_db()

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.web.assessments.conftest import ALL_CATEGORIES, make_assessor
+from tests.web.assessments.conftest import ALL_CATEGORIES, make_assessor, record_section_4
 from tests.web.conftest import sign_in_fully
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +195,9 @@ def test_the_drill_is_checked_and_recorded(client, make_user, planned):
     assert Drill.objects.get(assessment=planned).opened == 61
 
 
-def test_completing_moves_the_last_assessed_date_and_is_audited(client, make_user, planned, systems):
+def test_completing_moves_the_last_assessed_date_and_is_audited(
+    client, make_user, planned, systems, assessor_user
+):
     from django.utils import timezone
 
     from zhengan.web.audit.models import AuditEvent
@@ -208,6 +210,7 @@ def test_completing_moves_the_last_assessed_date_and_is_audited(client, make_use
     planned.refresh_from_db()
     assert planned.status == "planned"  # only an assessment in progress can be completed
     _start(planned)
+    record_section_4(planned, assessor_user)
     client.post(reverse("assessments:complete", args=[planned.pk]))
     planned.refresh_from_db()
     trade.refresh_from_db()
@@ -239,3 +242,47 @@ def test_the_demo_is_idempotent_and_its_assessment_waits_for_an_attack_simulatio
     assert assessment.systems.count() >= 1 and "AP-4.1.1" in assessment.control_ids
     check = services.team_check(assessment)
     assert not check.may_start and any("AP-7.2.3" in p.zh for p in check.problems)
+
+
+def test_completion_waits_for_every_section_4_item_on_every_system(client, make_user, planned, assessor_user):
+    # AP-4: 「第一類、第二類及第三類資通系統應依前項評估項目全部納入」. One pair left without a result (and
+    # one recorded as "not assessed") keeps the assessment open; the page says how many are missing.
+    from zhengan.web.assessments.models import Result
+    from zhengan.web.firm.policies import current_policies
+
+    trade = planned.systems.get()
+    _start(planned)
+    record_section_4(planned, assessor_user, skip={("AP-4.7.4", trade.pk), ("AP-4.1.1", trade.pk)})
+    Result.objects.create(assessment=planned, control_id="AP-4.1.1", system=trade, value="not_assessed")
+    officer = make_user("compliance_officer")
+    sign_in_fully(client, officer)
+    page = client.get(reverse("assessments:detail", args=[planned.pk])).content.decode()
+    assert 'id="section-4-missing"' in page and "尚有 2 組" in page
+    refused = client.post(reverse("assessments:complete", args=[planned.pk]), follow=True)
+    planned.refresh_from_db()
+    assert planned.status == "in_progress"
+    text = refused.content.decode()
+    assert "AP-4.1.1 @ " in text and "AP-4.7.4 @ " in text and "2 item-system pairs" in text
+
+    Result.objects.filter(assessment=planned, control_id="AP-4.1.1").update(
+        value="not_applicable", note="本系統無對外邊界設備"
+    )
+    Result.objects.create(assessment=planned, control_id="AP-4.7.4", system=trade, value="compliant")
+    client.post(reverse("assessments:complete", args=[planned.pk]))
+    planned.refresh_from_db()
+    assert planned.status == "completed"
+    assert current_policies().assessment.completion_requires_section_4  # the default
+
+
+def test_a_firm_may_complete_with_items_not_assessed(client, make_user, planned):
+    from zhengan.policies import FirmPolicies
+    from zhengan.web.firm.policies import save_policies
+
+    policies = FirmPolicies()
+    policies.assessment.completion_requires_section_4 = False
+    save_policies(policies, None)
+    _start(planned)
+    sign_in_fully(client, make_user("compliance_officer"))
+    client.post(reverse("assessments:complete", args=[planned.pk]))
+    planned.refresh_from_db()
+    assert planned.status == "completed"

@@ -222,14 +222,47 @@ def record_result(
     return result
 
 
+def section_4_gaps(assessment: Assessment) -> list[tuple[str, object]]:
+    """The (section 4 item, system) pairs without a result, or recorded as "not assessed" (AP-4)."""
+    items = set(section_4_items())
+    systems = list(assessment.systems.order_by("name"))
+    done = set(
+        Result.objects.filter(assessment=assessment)
+        .exclude(value=Result.Value.NOT_ASSESSED)
+        .values_list("control_id", "system_id")
+    )
+    return [
+        (cid, system)
+        for cid in assessment.control_ids
+        if cid in items
+        for system in systems
+        if (cid, system.pk) not in done
+    ]
+
+
 def complete(request, assessment: Assessment, on: date | None = None) -> None:
     """In progress -> completed; each scope system's `last_assessed_on` moves, so its next due date does
-    (AP-3.1 cycles count from the last assessment; zhengan.web.register.services.assessment_due)."""
+    (AP-3.1 cycles count from the last assessment; zhengan.web.register.services.assessment_due).
+
+    Refused while a section 4 item lacks a result on a system (AP-4: every item is included), unless the
+    firm's policy says otherwise (assessment.completion_requires_section_4)."""
+    from zhengan.web.firm.policies import current_policies
+
     _require(
         assessment,
         Assessment.Status.IN_PROGRESS,
         Text(zh="僅進行中之評估可完成", en="only an assessment in progress can be completed"),
     )
+    if current_policies().assessment.completion_requires_section_4:
+        gaps = section_4_gaps(assessment)
+        if gaps:
+            shown = "、".join(f"{cid} @ {system.name}" for cid, system in gaps[:5])
+            more = f" …（+{len(gaps) - 5}）" if len(gaps) > 5 else ""
+            raise AssessmentRefused(
+                f"第四點評估項目應全部納入（AP-4）：尚有 {len(gaps)} 組項目與系統未評估，例如 {shown}{more} / "
+                f"every section 4 item must be assessed (AP-4): {len(gaps)} item-system pairs have no result, "
+                f"e.g. {shown}{more}; record each (not applicable with a reason where it does not apply)"
+            )
     on = on or timezone.localdate()
     with transaction.atomic():
         before = assessment.snapshot()

@@ -213,6 +213,9 @@ def detail_view(request, pk: int):
             "team": assessment.team.prefetch_related("qualifications"),
             "rows": rows,
             "recorded": len(results),
+            "section_4_missing": len(services.section_4_gaps(assessment))
+            if assessment.status == Assessment.Status.IN_PROGRESS
+            else None,
             "check": check,
             "drill": drill,
             "findings": Finding.objects.filter(assessment=assessment),
