@@ -55,6 +55,35 @@ def test_sshd_auth_log_counts_attempts_once(data_dir: Path):
     assert result.records == 30
 
 
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("real-debian12-auth.log", ReadOptions(year=2026)), ("real-debian12-rfc3339.log", ReadOptions())],
+)
+def test_sshd_genuine_debian_log_is_read_as_counted_by_hand(data_dir: Path, name: str, options: ReadOptions):
+    """A log written by Debian 12's own sshd (OpenSSH 9.2, PAM) and rsyslog, captured by
+    tests/data/logins/sshd/capture-real-log.sh: the same 57 lines in Debian's two stamp styles."""
+    result = sshd.read(data_dir / "sshd" / name, options)
+    events = rows(result)
+    # By hand, from the file: alice 1 success (line 6) + 3 failures (16, and "message repeated 2 times"
+    # on 17; the "PAM 2 more authentication failures" line 21 repeats them and is not counted), oracle 1
+    # (invalid user, line 24), root 3 (27, 28 x2), dba01 1 success by key (32), bob 1 failure (42) then
+    # 1 success (44), admin 1 (invalid user who left before any password, line 53), carol 1 (locked, 56).
+    assert len(events) == 13
+    assert sum(e["event_outcome"] == "failure" for e in events) == 10
+    assert [e["event_id"].rsplit(":", 1)[1] for e in events] == [
+        "6", "16", "17#1", "17#2", "24", "27", "28#1", "28#2", "32", "42", "44", "53", "56",
+    ]  # fmt: skip
+    assert {e["user_name"] for e in events if e["event_reason"] == "invalid user"} == {"oracle", "admin"}
+    assert [e["user_type"] for e in events if e["user_name"] == "root"] == ["admin"] * 3
+    assert {e["source_ip"] for e in events if e["user_name"] == "bob"} == {"127.0.0.14"}
+    # 22:29:06 in Asia/Taipei (the capture's zone) is 14:29:06 UTC
+    assert events[0]["timestamp"].replace(microsecond=0) == datetime(2026, 12, 4, 14, 29, 6, tzinfo=UTC)
+    assert result.errors == [] and result.records == 57
+    # 11 lines carry the 13 attempts; 6 PAM / "Invalid user" lines (15, 22, 23, 26, 41, 55) joined the
+    # attempt of their sshd process; the other 40 (sessions, disconnects, useradd, chpasswd ...) are context
+    assert result.skipped == 57 - 11 - 6
+
+
 def test_sshd_iso_stamps_keep_their_offset(data_dir: Path):
     events = rows(sshd.read(data_dir / "sshd" / "secure-iso.log", ReadOptions(timezone="UTC")))
     assert len(events) == 4
@@ -212,6 +241,8 @@ def test_parquet(data_dir: Path):
     [
         ("sshd/auth.log", "sshd"),
         ("sshd/secure-iso.log", "sshd"),
+        ("sshd/real-debian12-auth.log", "sshd"),
+        ("sshd/real-debian12-rfc3339.log", "sshd"),
         ("windows-xml/security-wevtutil.xml", "windows-xml"),
         ("windows-json/security-evtx_dump.jsonl", "windows-json"),
         ("syslog5424/ordering-portal.log", "syslog5424"),
