@@ -39,7 +39,7 @@ class SeverityPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     deadlines_days: dict[Severity, int | None] = Field(default_factory=lambda: dict(DEFAULT_DEADLINES))
-    source: str = "zhengan default (SR-9.1, AP-8.2 leave the times to the firm)"
+    source: str = "zhengan 預設（SR-9.1、AP-8.2 由公司自訂時限）/ zhengan default (SR-9.1, AP-8.2 leave the times to the firm)"
 
     @field_validator("deadlines_days")
     @classmethod
@@ -52,6 +52,10 @@ class SeverityPolicy(BaseModel):
 
 
 DEFAULT_POLICY = SeverityPolicy()
+# The default's source as stored by earlier versions (English only) still names the default, not a firm choice.
+DEFAULT_SOURCES = frozenset(
+    {DEFAULT_POLICY.source, "zhengan default (SR-9.1, AP-8.2 leave the times to the firm)"}
+)
 
 
 class PolicyError(ValueError):

@@ -77,6 +77,7 @@ def test_the_deadline_follows_the_default_policy_with_its_basis(officer):
     finding = _raise(officer, severity="high", raised_on=date(2026, 3, 1))
     assert finding.deadline == date(2026, 3, 31)
     assert "high: 30" in finding.deadline_basis and "zhengan default" in finding.deadline_basis
+    assert "zhengan 預設" in finding.deadline_basis  # said in both languages
     assert "AP-8.2" in finding.deadline_basis and "SR-9.1" in finding.deadline_basis
     critical = _raise(officer, severity="critical", raised_on=date(2026, 3, 1))
     assert critical.deadline == date(2026, 3, 16)
@@ -93,6 +94,15 @@ def test_a_changed_policy_changes_new_deadlines_and_says_it_is_the_firms(officer
     assert before.deadline == date(2026, 3, 31)  # a deadline already set does not move silently
     edited = services.update_finding(before, user=officer, severity="medium")
     assert edited.deadline == date(2026, 3, 1) + timedelta(days=90)
+
+
+def test_policies_stored_with_the_earlier_english_only_default_source_still_read_as_the_default(officer):
+    save_policies(
+        from_yaml("severity:\n  source: zhengan default (SR-9.1, AP-8.2 leave the times to the firm)\n"),
+        officer,
+    )
+    finding = _raise(officer, severity="high", raised_on=date(2026, 3, 1))
+    assert "firm policy" not in finding.deadline_basis and "zhengan 預設" in finding.deadline_basis
 
 
 def test_raising_through_the_page_stores_audits_and_shows_the_deadline(client, officer):

@@ -25,7 +25,13 @@ from django.utils import timezone
 
 from zhengan.catalog.loader import load_catalog
 from zhengan.checks.result import CheckResult, Observation, Severity, Status, fingerprint
-from zhengan.checks.severity_policy import DEFAULT_DEADLINES, DEFAULT_POLICY, SeverityPolicy, deadline
+from zhengan.checks.severity_policy import (
+    DEFAULT_DEADLINES,
+    DEFAULT_POLICY,
+    DEFAULT_SOURCES,
+    SeverityPolicy,
+    deadline,
+)
 from zhengan.web.accounts.roles import INTERNAL_AUDITOR
 from zhengan.web.findings.models import (
     Finding,
@@ -60,10 +66,10 @@ def deadline_for(severity: str, raised_on: date, policy: SeverityPolicy | None =
     days = policy.deadlines_days[severity]
     if due is None:  # not reachable for the four finding severities unless a firm sets null
         due, days = raised_on, 0
-    firm = days != DEFAULT_DEADLINES[Severity(severity)] or policy.source != DEFAULT_POLICY.source
+    firm = days != DEFAULT_DEADLINES[Severity(severity)] or policy.source not in DEFAULT_SOURCES
     if not firm:
-        source = policy.source
-    elif policy.source == DEFAULT_POLICY.source:
+        source = DEFAULT_POLICY.source
+    elif policy.source in DEFAULT_SOURCES:
         source = "公司政策 firm policy: severity.deadlines_days"
     else:
         source = f"公司政策 firm policy: {policy.source}"
