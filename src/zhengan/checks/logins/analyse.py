@@ -18,9 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from zhengan.checks.logins import readers
+from zhengan.checks.logins import database, readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES
@@ -350,8 +348,7 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
 
 def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
     """The sources and accounts with the most failures (ties by name), for the daily report."""
-    connection = duckdb.connect()
-    try:
+    with database.connection() as connection:
         connection.register("events", prepared.events)
         connection.execute(
             "CREATE TEMP TABLE failures AS SELECT source_ip, user_name FROM events WHERE event_outcome = 'failure'"
@@ -366,8 +363,6 @@ def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
                WHERE user_name IS NOT NULL GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
             [limit],
         ).fetchall()
-    finally:
-        connection.close()
     return [tuple(r) for r in sources], [tuple(r) for r in accounts]
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from zhengan.checks.logins import database
 from zhengan.checks.logins.engines import EVENT_AGGREGATES, normalise_rows
 from zhengan.checks.logins.enrich import PreparedEvents
 from zhengan.checks.logins.rules import Detection
@@ -23,16 +23,12 @@ def run(
     prepared: PreparedEvents,
     blacklist: pa.Table,
     detections: list[tuple[Detection, dict[str, Any]]],
-    threads: int | None = None,
     timings: dict[str, float] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The rows of each detection; `timings`, when given, receives the seconds each query took."""
     import time
 
-    connection = duckdb.connect()
-    try:
-        if threads:
-            connection.execute(f"SET threads = {int(threads)}")
+    with database.connection() as connection:
         connection.register("events", prepared.events)
         connection.register("addresses", prepared.addresses)
         connection.register("blacklist", blacklist)
@@ -45,5 +41,3 @@ def run(
             if timings is not None:
                 timings[detection.id] = time.perf_counter() - clock
         return results
-    finally:
-        connection.close()

@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import EventIds
 from zhengan.checks.logins.schema import ACTION_LOGON, ACTIONS, COLUMN_FOR_ECS, OUTCOMES, USER_TYPES
 from zhengan.checks.result import InputError, SourceRef
@@ -326,21 +326,14 @@ UTC_MICROSECONDS = pa.timestamp("us", tz="UTC")
 
 def _duckdb_column(column: pa.ChunkedArray, expression: str, timezone: str | None) -> pa.ChunkedArray:
     """`expression` of `v` over one column, evaluated by DuckDB in row order."""
-    connection = duckdb.connect()
-    try:
-        if timezone:
-            connection.execute(f"SET TimeZone = {_literal(timezone)}")
+    with database.connection(timezone) as connection:
         connection.register("__values", pa.table({"v": column}))
         return connection.sql(f"SELECT {expression} AS r FROM __values").to_arrow_table().column("r")
-    finally:
-        connection.close()
 
 
 def _as_records(rows: pa.Table, timezone: str) -> list[str]:
     """The original values of a few rejected rows, as DuckDB spells a record (instants in `timezone`)."""
-    connection = duckdb.connect()
-    try:
-        connection.execute(f"SET TimeZone = {_literal(timezone)}")
+    with database.connection(timezone) as connection:
         connection.register("__rows", rows)
         fields = ", ".join(f"{_quote(c)} := {_quote(c)}" for c in rows.column_names)
         return [
@@ -349,8 +342,6 @@ def _as_records(rows: pa.Table, timezone: str) -> list[str]:
                 f"SELECT CAST(struct_pack({fields}) AS VARCHAR) FROM __rows"
             ).fetchall()
         ]
-    finally:
-        connection.close()
 
 
 _PROBLEMS = {
