@@ -25,7 +25,7 @@ from zhengan.checks.logins.engines import ENGINES
 from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
 from zhengan.checks.logins.holidays import load_calendar
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
-from zhengan.checks.logins.rules import Detection, load_detections, parameters
+from zhengan.checks.logins.rules import Detection, load_detections, parameters, shared_parameters
 from zhengan.checks.result import (
     CheckResult,
     InputError,
@@ -134,6 +134,7 @@ def _analyse(
     started = datetime.now(UTC)
     detections = load_detections()
     chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
+    shared = shared_parameters(config)
     calendar = load_calendar(config.holiday_calendar) if config.office_hours.public_holidays else None
     # The inputs' SHA-256 (kept in the record) is worked out beside the analysis: hashing releases the GIL.
     hashing = ThreadPoolExecutor(max_workers=1)
@@ -163,12 +164,12 @@ def _analyse(
     if engine == "duckdb":
         from zhengan.checks.logins.engines import duckdb_engine
 
-        rows = duckdb_engine.run(prepared, blacklist_table(entries), chosen, timings=timings)
+        rows = duckdb_engine.run(prepared, blacklist_table(entries), chosen, shared, timings=timings)
     else:
         from zhengan.checks.logins.engines import spark_engine
 
         rows = spark_engine.run(
-            prepared, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
+            prepared, blacklist_table(entries), chosen, shared, spark=spark_session, master=spark_master
         )
     timings["detect"] = time.perf_counter() - clock
     if progress:

@@ -1,7 +1,9 @@
 """DuckDB: the default engine, in-process, all cores of one machine.
 
-The prepared events are Arrow tables registered in one connection (no copy): every detection query
-scans them in place.
+The prepared events are Arrow tables registered in a cursor of the process's database (`database.py`;
+no copy). The shared tables (`rules.SHARED_TABLES`: the blacklisted addresses and the few per cent of
+unusual events) are built once as temporary tables; the detections then read those, and only the few
+that need every success scan the events in place.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pyarrow as pa
 from zhengan.checks.logins import database
 from zhengan.checks.logins.engines import EVENT_AGGREGATES, normalise_rows
 from zhengan.checks.logins.enrich import PreparedEvents
-from zhengan.checks.logins.rules import Detection
+from zhengan.checks.logins.rules import SHARED_TABLES, Detection
 
 NAME = "duckdb"
 DIALECT = {"array": "list_value", "event_aggregates": EVENT_AGGREGATES}
@@ -23,15 +25,23 @@ def run(
     prepared: PreparedEvents,
     blacklist: pa.Table,
     detections: list[tuple[Detection, dict[str, Any]]],
+    shared: dict[str, Any],
     timings: dict[str, float] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The rows of each detection; `timings`, when given, receives the seconds each query took."""
+    """The rows of each detection; `shared` fills the shared tables' SQL (`rules.shared_parameters`);
+    `timings`, when given, receives the seconds of the shared tables and of each query."""
     import time
 
     with database.connection() as connection:
         connection.register("events", prepared.events)
         connection.register("addresses", prepared.addresses)
         connection.register("blacklist", blacklist)
+        connection.register("calendar", prepared.calendar)
+        clock = time.perf_counter()
+        for name, sql in SHARED_TABLES:
+            connection.execute(f"CREATE TEMP TABLE {name} AS {sql.format(**shared)}")
+        if timings is not None:
+            timings["logins.shared_tables"] = time.perf_counter() - clock
         results = {}
         for detection, parameters in detections:
             clock = time.perf_counter()
