@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from zhengan.checks.logins.engines import EVENT_AGGREGATES, normalise_rows
 from zhengan.checks.logins.enrich import PreparedEvents
-from zhengan.checks.logins.rules import QUERY_COLUMNS, SHARED_TABLES, Detection
+from zhengan.checks.logins.rules import EVENT_SUBSETS, QUERY_COLUMNS, SHARED_TABLES, Detection
 
 NAME = "spark"
 DIALECT = {"array": "array", "event_aggregates": EVENT_AGGREGATES}
@@ -62,12 +62,19 @@ def run(
             frame = spark.sql(sql.format(**shared)).cache()
             frame.createOrReplaceTempView(name)
             built.append(frame)
+        for name, sql in EVENT_SUBSETS:
+            frame = spark.sql(
+                f"SELECT e.* FROM events e LEFT SEMI JOIN ({sql.format(**shared)}) s ON s.rid = e.rid"
+            )
+            frame = frame.cache()
+            frame.createOrReplaceTempView(name)
+            built.append(frame)
         results = {}
         for detection, parameters in detections:
             sql = detection.query(NAME, parameters, DIALECT)
             rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
             results[detection.id] = normalise_rows(rows, prepared.event_ids)
-        for name in [*tables, *(name for name, _ in SHARED_TABLES)]:
+        for name in [*tables, *(name for name, _ in (*SHARED_TABLES, *EVENT_SUBSETS))]:
             spark.catalog.dropTempView(name)
         for frame in built:
             frame.unpersist()

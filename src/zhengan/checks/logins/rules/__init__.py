@@ -64,7 +64,9 @@ QUERY_COLUMNS = (
 )
 
 # Built by both engines, in this order, before the detections (see the module docstring); `{name}`
-# placeholders are filled from `shared_parameters`.
+# placeholders are filled from `shared_parameters`. A table of SHARED_TABLES holds what its query returns;
+# one of EVENT_SUBSETS holds every column of the events whose `rid` its query returns (DuckDB takes those
+# rows from the Arrow table, cheaper than converting every column of every event to filter them).
 SHARED_TABLES = (
     (
         "listed",
@@ -72,9 +74,11 @@ SHARED_TABLES = (
            FROM addresses a JOIN blacklist b ON a.ip_key >= b.range_start AND a.ip_key <= b.range_end
            WHERE a.ip_key IS NOT NULL""",
     ),
+)
+EVENT_SUBSETS = (
     (
         "unusual",
-        """SELECT e.* FROM events e
+        """SELECT e.rid FROM events e
            LEFT JOIN (SELECT DISTINCT ip_no FROM listed) l ON l.ip_no = e.ip_no
            WHERE e.event_outcome <> 'success' OR e.event_action <> 'logon'
               OR e.user_type IS NULL OR e.user_type <> 'customer'
