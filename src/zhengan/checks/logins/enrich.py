@@ -32,7 +32,7 @@ from iptocc import country_code
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import EventIds, ReadResult
-from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _member
+from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _chunkwise, _member
 
 # The reader columns the preparation needs.
 READ_COLUMNS = (
@@ -271,7 +271,13 @@ def ip_keys(addresses: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _addresses(distinct: pa.Array, config: LoginConfig) -> pa.Table:
-    keys, versions = ip_keys(distinct)
+    # the two halves of the addresses on two cores (Arrow's kernels release the GIL)
+    half = (len(distinct) + 1) // 2
+    halves = _chunkwise(
+        ip_keys, [distinct.slice(0, half), distinct.slice(half)] if half > 4096 else [distinct]
+    )
+    keys = pa.concat_arrays([k for k, _ in halves])
+    versions = pa.concat_arrays([v for _, v in halves])
     valid = pc.is_valid(keys)
     listed = pc.filter(distinct, valid)
     codes = pa.array(country_code(listed.to_pylist()) if len(listed) else [], TEXT)
