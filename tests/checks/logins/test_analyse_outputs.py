@@ -168,3 +168,16 @@ def test_alert_ids_are_the_common_fingerprint():
 
     for parts in (("logins.failed_passwords", "root", 1763600000), ("logins.x", '帳號 "甲"\\n', 0)):
         assert _alert_id(*parts) == fingerprint(*parts)[:20]
+
+
+def test_a_day_without_events(tmp_path: Path):
+    """A header-only file, or one whose every record is quarantined, is a day with nothing to report."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("@timestamp,event.outcome,user.name,source.ip\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "@timestamp,event.outcome,user.name,source.ip\nnot a time,success,a,1.2.3.4\n", encoding="utf-8"
+    )
+    for path, quarantined in ((empty, 0), (bad, 1)):
+        analysis = analyse([path], LoginConfig())
+        assert analysis.events == 0 and analysis.alerts == [] and len(analysis.quarantine) == quarantined

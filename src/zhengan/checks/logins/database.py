@@ -22,6 +22,7 @@ import duckdb
 _lock = threading.Lock()
 _database: duckdb.DuckDBPyConnection | None = None
 _owner: int | None = None
+_inherited: list[duckdb.DuckDBPyConnection] = []  # a parent's, kept unclosed: its threads are not ours
 
 
 def database() -> duckdb.DuckDBPyConnection:
@@ -29,6 +30,8 @@ def database() -> duckdb.DuckDBPyConnection:
     global _database, _owner
     with _lock:
         if _database is None or _owner != os.getpid():
+            if _database is not None:
+                _inherited.append(_database)
             _database, _owner = duckdb.connect(), os.getpid()
         return _database
 

@@ -167,11 +167,12 @@ def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.ChunkedArr
     Encoded chunk by chunk in one hashing pass, without first copying the chunks into one array (at 10M
     events that copy alone took 0.4 s): Arrow gives every chunk the final dictionary; should a chunk's
     dictionary ever differ, the column is encoded as one array instead."""
-    if isinstance(column, pa.ChunkedArray) and column.num_chunks:
+    if isinstance(column, pa.ChunkedArray) and len(column):
         encoded = pc.dictionary_encode(column)
-        distinct = encoded.chunk(encoded.num_chunks - 1).dictionary
-        if all(chunk.dictionary.equals(distinct) for chunk in encoded.chunks):
-            return distinct, pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32())
+        if encoded.num_chunks and len(encoded) == len(column):
+            distinct = encoded.chunk(encoded.num_chunks - 1).dictionary
+            if all(chunk.dictionary.equals(distinct) for chunk in encoded.chunks):
+                return distinct, pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32())
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     encoded = pc.dictionary_encode(column)
