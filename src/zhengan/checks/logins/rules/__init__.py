@@ -9,10 +9,10 @@ more about a source address than its text, the `addresses` table (one row per di
 `source_ip`, `ip_key`, `country`, `trusted`); it returns one row per alert with the columns in
 `ALERT_COLUMNS`, naming the events behind it by `rid` (the engine turns those into `file:line` ids).
 
-Before the detections each engine builds the tables of `SHARED_TABLES` from the same SQL, once per run:
-`listed` (the addresses in a blacklist, with the entries they match) and `unusual` (every event that a
-detection other than the "all successes" ones could need: failures, actions other than a logon,
-non-customer accounts, sources located abroad or listed). An ordinary day is almost all customers'
+Before the detections each engine builds, from the same SQL and once per run, the tables of
+`SHARED_TABLES` and `EVENT_SUBSETS`: `listed` (the addresses in a blacklist, with the entries they match)
+and `unusual` (every event that a detection other than the "all successes" ones could need: failures,
+actions other than a logon, non-customer or untyped accounts, sources located abroad or listed). An ordinary day is almost all customers'
 successful logons from home, so `unusual` holds a few per cent of `events`, and most detections scan it
 instead of every event. Only the detections that need every success ("one IP, many accounts", "one
 account, many countries", the successes after failures) read `events`, each first narrowing it to the
