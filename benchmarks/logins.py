@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/logins.py            # 1M events, CSV and Parquet
     .venv/bin/python benchmarks/logins.py --with-10m # also 10M events (by hand: several minutes)
-    .venv/bin/python benchmarks/logins.py --profile  # also the seconds of each detection query
+    .venv/bin/python benchmarks/logins.py --profile  # also the seconds of the shared tables and of the detections
 
 For each size a synthetic day is generated (zhengan.checks.logins.synth) and, for CSV and Parquet, measured
 in the same run, each repetition timing the baseline and then the full analysis (so that both see the same
@@ -84,7 +84,11 @@ def main() -> None:
     parser.add_argument("--with-10m", action="store_true", help="also measure 10M events")
     parser.add_argument("--only-10m", action="store_true", help="measure 10M events only")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per measurement (best kept)")
-    parser.add_argument("--profile", action="store_true", help="also print each detection query's seconds")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print the seconds of the shared tables and of the detections (one DuckDB statement)",
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated days here")
     arguments = parser.parse_args()
     sizes = [1_000_000] + ([10_000_000] if arguments.with_10m else [])

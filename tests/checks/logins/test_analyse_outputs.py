@@ -12,7 +12,7 @@ from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.outputs import write_outputs
 from zhengan.checks.logins.readers.base import ReadOptions
-from zhengan.checks.result import CheckResult, Status
+from zhengan.checks.result import CheckResult, Observation, Status
 from zhengan.cli import app
 
 
@@ -87,6 +87,28 @@ def test_samples_end_to_end(data_dir: Path, tmp_path: Path):
     assert not list((tmp_path / "out").glob(".partial-*"))
 
 
+def test_observations_equal_their_validated_form(data_dir: Path):
+    """The observations are copied from a template without validation (a day holds thousands): each
+    must be exactly what validating its own values gives (same values, types and fields set)."""
+    config = LoginConfig(
+        blacklists=[data_dir / "blacklist" / "fisac-ip-blacklist.csv"],
+        account_types=[{"pattern": "^svc_", "type": "service"}],
+    )
+    analysis = analyse(sample_paths(data_dir), config, ReadOptions(year=2026))
+    observations = analysis.result.observations
+    kinds = {(o.rule, o.status) for o in observations}
+    assert ("logins.failed_passwords", Status.WARN) in kinds  # alerts, summaries and notifications alike
+    assert ("logins.non_customer_daily", Status.INFO) in kinds
+    assert ("logins.certificate_profile_change", Status.INFO) in kinds
+    for observation in observations:
+        validated = Observation.model_validate(observation.model_dump(exclude_unset=True))
+        assert observation == validated
+        assert observation.model_fields_set == validated.model_fields_set
+        assert observation.model_dump_json() == validated.model_dump_json()
+        for name in Observation.model_fields:  # e.g. a status left as text would compare equal
+            assert type(getattr(observation, name)) is type(getattr(validated, name)), name
+
+
 def test_cli_synth_then_analyse(tmp_path: Path):
     runner = CliRunner()
     synth = runner.invoke(
@@ -146,3 +168,16 @@ def test_alert_ids_are_the_common_fingerprint():
 
     for parts in (("logins.failed_passwords", "root", 1763600000), ("logins.x", '帳號 "甲"\\n', 0)):
         assert _alert_id(*parts) == fingerprint(*parts)[:20]
+
+
+def test_a_day_without_events(tmp_path: Path):
+    """A header-only file, or one whose every record is quarantined, is a day with nothing to report."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("@timestamp,event.outcome,user.name,source.ip\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "@timestamp,event.outcome,user.name,source.ip\nnot a time,success,a,1.2.3.4\n", encoding="utf-8"
+    )
+    for path, quarantined in ((empty, 0), (bad, 1)):
+        analysis = analyse([path], LoginConfig())
+        assert analysis.events == 0 and analysis.alerts == [] and len(analysis.quarantine) == quarantined

@@ -18,16 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from zhengan.checks.logins import readers
+from zhengan.checks.logins import database, readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES
 from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
 from zhengan.checks.logins.holidays import load_calendar
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
-from zhengan.checks.logins.rules import Detection, load_detections, parameters
+from zhengan.checks.logins.rules import Detection, load_detections, parameters, shared_parameters
 from zhengan.checks.result import (
     CheckResult,
     InputError,
@@ -136,6 +134,7 @@ def _analyse(
     started = datetime.now(UTC)
     detections = load_detections()
     chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
+    shared = shared_parameters(config)
     calendar = load_calendar(config.holiday_calendar) if config.office_hours.public_holidays else None
     # The inputs' SHA-256 (kept in the record) is worked out beside the analysis: hashing releases the GIL.
     hashing = ThreadPoolExecutor(max_workers=1)
@@ -162,15 +161,24 @@ def _analyse(
     clock = time.perf_counter()
     if progress:
         progress(f"偵測 detecting ({engine})", 0, 1)
+    top: dict[str, tuple[list, list]] = {}
     if engine == "duckdb":
         from zhengan.checks.logins.engines import duckdb_engine
 
-        rows = duckdb_engine.run(prepared, blacklist_table(entries), chosen, timings=timings)
+        # the top lists come from the engine's unusual events (every failure) rather than a scan of all
+        rows = duckdb_engine.run(
+            prepared,
+            blacklist_table(entries),
+            chosen,
+            shared,
+            timings=timings,
+            on_unusual=lambda connection: top.update(lists=_top_lists(connection, "unusual")),
+        )
     else:
         from zhengan.checks.logins.engines import spark_engine
 
         rows = spark_engine.run(
-            prepared, blacklist_table(entries), chosen, spark=spark_session, master=spark_master
+            prepared, blacklist_table(entries), chosen, shared, spark=spark_session, master=spark_master
         )
     timings["detect"] = time.perf_counter() - clock
     if progress:
@@ -189,7 +197,7 @@ def _analyse(
         else:
             notification_rows.extend(records)
     notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
-    top_sources, top_accounts = _top(prepared)
+    top_sources, top_accounts = top["lists"] if engine == "duckdb" else _top(prepared)
     run_parameters = {
         "engine": engine,
         "format": format or "auto",
@@ -350,24 +358,29 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
 
 def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
     """The sources and accounts with the most failures (ties by name), for the daily report."""
-    connection = duckdb.connect()
-    try:
+    with database.connection() as connection:
         connection.register("events", prepared.events)
-        connection.execute(
-            "CREATE TEMP TABLE failures AS SELECT source_ip, user_name FROM events WHERE event_outcome = 'failure'"
-        )
+        return _top_lists(connection, "events", limit)
+
+
+def _top_lists(connection, table: str, limit: int = 10) -> tuple[list, list]:
+    """`_top` from `table` (`events`, or the DuckDB engine's `unusual` events, which hold every failure)."""
+    connection.execute(
+        f"CREATE TEMP TABLE __failures AS SELECT source_ip, user_name FROM {table} WHERE event_outcome = 'failure'"
+    )
+    try:
         sources = connection.execute(
-            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM failures
+            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM __failures
                WHERE source_ip IS NOT NULL GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
             [limit],
         ).fetchall()
         accounts = connection.execute(
-            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM failures
+            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM __failures
                WHERE user_name IS NOT NULL GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
             [limit],
         ).fetchall()
     finally:
-        connection.close()
+        connection.execute("DROP TABLE __failures")
     return [tuple(r) for r in sources], [tuple(r) for r in accounts]
 
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from zhengan.checks.logins.engines import EVENT_AGGREGATES, normalise_rows
 from zhengan.checks.logins.enrich import PreparedEvents
-from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
+from zhengan.checks.logins.rules import EVENT_SUBSETS, QUERY_COLUMNS, SHARED_TABLES, Detection
 
 NAME = "spark"
 DIALECT = {"array": "array", "event_aggregates": EVENT_AGGREGATES}
@@ -41,6 +41,7 @@ def run(
     prepared: PreparedEvents,
     blacklist: pa.Table,
     detections: list[tuple[Detection, dict[str, Any]]],
+    shared: dict[str, Any],
     spark=None,
     master: str = "local[2]",
 ) -> dict[str, list[dict[str, Any]]]:
@@ -50,16 +51,31 @@ def run(
             "events": prepared.events.select(list(QUERY_COLUMNS)),
             "addresses": prepared.addresses,
             "blacklist": blacklist,
+            "calendar": prepared.calendar,
         }
         for name, table in tables.items():
             path = Path(folder) / f"{name}.parquet"
             pq.write_table(table, path)
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        built = []
+        for name, sql in SHARED_TABLES:
+            frame = spark.sql(sql.format(**shared)).cache()
+            frame.createOrReplaceTempView(name)
+            built.append(frame)
+        for name, sql in EVENT_SUBSETS:
+            frame = spark.sql(
+                f"SELECT e.* FROM events e LEFT SEMI JOIN ({sql.format(**shared)}) s ON s.rid = e.rid"
+            )
+            frame = frame.cache()
+            frame.createOrReplaceTempView(name)
+            built.append(frame)
         results = {}
         for detection, parameters in detections:
             sql = detection.query(NAME, parameters, DIALECT)
             rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
             results[detection.id] = normalise_rows(rows, prepared.event_ids)
-        for name in tables:
+        for name in [*tables, *(name for name, _ in (*SHARED_TABLES, *EVENT_SUBSETS))]:
             spark.catalog.dropTempView(name)
+        for frame in built:
+            frame.unpersist()
     return results

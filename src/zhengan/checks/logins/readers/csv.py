@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as arrow_csv
 
+from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
 from zhengan.checks.logins.readers.mapping import (
     DICTIONARY,
@@ -104,16 +105,14 @@ def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
 
 
 def _sniff(path: Path) -> dict[str, str | None]:
-    connection = duckdb.connect()
     try:
-        delimiter, quote, escape, skip, comment, has_header = connection.execute(
-            "SELECT Delimiter, Quote, Escape, SkipRows, Comment, HasHeader "
-            f"FROM sniff_csv({_literal(str(path))}, header = true, sample_size = {SNIFF_ROWS})"
-        ).fetchall()[0]
+        with database.connection() as connection:
+            delimiter, quote, escape, skip, comment, has_header = connection.execute(
+                "SELECT Delimiter, Quote, Escape, SkipRows, Comment, HasHeader "
+                f"FROM sniff_csv({_literal(str(path))}, header = true, sample_size = {SNIFF_ROWS})"
+            ).fetchall()[0]
     except duckdb.Error as exc:
         raise _NeedsDuckDB from exc
-    finally:
-        connection.close()
     if skip or (comment and comment != "(empty)") or not has_header or len(delimiter) != 1:
         raise _NeedsDuckDB
     # No quote seen in the sample: quoted fields further down are still read as RFC 4180 quotes.
@@ -139,8 +138,7 @@ def _header(path: Path, dialect: dict[str, str | None]) -> list[str]:
 def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple[int, str, str]]]:
     """Every column as text with its line number, and the lines DuckDB rejected."""
     file = str(path)
-    connection = duckdb.connect()
-    try:
+    with database.connection() as connection:
         connection.execute(
             f"""CREATE TEMP TABLE __raw AS
                 SELECT * FROM read_csv({_literal(file)}, all_varchar = true, header = true, store_rejects = true,
@@ -161,8 +159,6 @@ def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple
             "SELECT r.* EXCLUDE (__i), l.__line FROM (SELECT *, rowid AS __i FROM __raw) r "
             "JOIN __lines l USING (__i) ORDER BY l.__line"
         ).to_arrow_table()
-    finally:
-        connection.close()
     lines = table.column("__line")
     return table.drop_columns(["__line"]), lines, [(int(a), b, c) for a, b, c in rejects]
 

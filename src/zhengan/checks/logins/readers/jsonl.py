@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
 from zhengan.checks.logins.readers.mapping import MAPPABLE, ColumnMapping, _literal, _quote, normalise
 from zhengan.text import Text
@@ -19,8 +18,7 @@ FORMAT = "jsonl"
 def read(path: Path, options: ReadOptions) -> ReadResult:
     mapping = ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
     file = str(path)
-    connection = duckdb.connect()
-    try:
+    with database.connection() as connection:
         connection.execute(
             f"""CREATE TEMP TABLE __lines AS
                 SELECT t.n AS __line, t.text AS text
@@ -41,8 +39,6 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             f"SELECT {extracts}, __line FROM __lines "
             "WHERE coalesce(json_valid(text), false) AND json_type(text) = 'OBJECT' ORDER BY __line"
         ).to_arrow_table()
-    finally:
-        connection.close()
     table, ids, errors = normalise(
         raw.drop_columns(["__line"]), mapping, file, options.timezone, raw.column("__line")
     )

@@ -19,15 +19,18 @@ Without a mapping file the export's columns must carry the ECS names themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import EventIds
 from zhengan.checks.logins.schema import ACTION_LOGON, ACTIONS, COLUMN_FOR_ECS, OUTCOMES, USER_TYPES
 from zhengan.checks.result import InputError, SourceRef
@@ -251,7 +254,25 @@ def _per_value(values: pa.ChunkedArray, clean: Callable[[pa.Array], pa.Array]) -
     if pa.types.is_dictionary(values.type):
         chunks = [pa.DictionaryArray.from_arrays(c.indices, clean(c.dictionary)) for c in values.chunks]
         return pa.chunked_array(chunks, DICTIONARY)
-    return pa.chunked_array([clean(c) for c in values.chunks], TEXT)
+    return pa.chunked_array(_chunkwise(clean, values.chunks), TEXT)
+
+
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _chunkwise(function: Callable[[pa.Array], pa.Array], chunks: Iterable[pa.Array]) -> list[pa.Array]:
+    """`function` of each chunk, in order, the chunks shared out between the cores (Arrow's kernels
+    release the GIL); the first error is raised as it would be one chunk after the other."""
+    global _pool
+    chunks = list(chunks)
+    if len(chunks) < 2:
+        return [function(chunk) for chunk in chunks]
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():  # a forked child starts its own threads
+            _pool = (os.getpid(), ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="zhengan-arrow"))
+        pool = _pool[1]
+    return list(pool.map(function, chunks))
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -306,7 +327,9 @@ def _timestamps(raw: pa.Table, mapping: ColumnMapping, timezone: str) -> pa.Chun
         return pc.cast(column, UTC_MICROSECONDS, safe=False)  # nanoseconds truncated, as DuckDB does
     if pa.types.is_string(kind) and not mapping.timestamp_format:
         try:
-            return column.cast(UTC_MICROSECONDS)
+            return pa.chunked_array(
+                _chunkwise(lambda chunk: chunk.cast(UTC_MICROSECONDS), column.chunks), UTC_MICROSECONDS
+            )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass  # some stamp without an offset, or spelled in a way only DuckDB reads
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
@@ -326,21 +349,14 @@ UTC_MICROSECONDS = pa.timestamp("us", tz="UTC")
 
 def _duckdb_column(column: pa.ChunkedArray, expression: str, timezone: str | None) -> pa.ChunkedArray:
     """`expression` of `v` over one column, evaluated by DuckDB in row order."""
-    connection = duckdb.connect()
-    try:
-        if timezone:
-            connection.execute(f"SET TimeZone = {_literal(timezone)}")
+    with database.connection(timezone) as connection:
         connection.register("__values", pa.table({"v": column}))
         return connection.sql(f"SELECT {expression} AS r FROM __values").to_arrow_table().column("r")
-    finally:
-        connection.close()
 
 
 def _as_records(rows: pa.Table, timezone: str) -> list[str]:
     """The original values of a few rejected rows, as DuckDB spells a record (instants in `timezone`)."""
-    connection = duckdb.connect()
-    try:
-        connection.execute(f"SET TimeZone = {_literal(timezone)}")
+    with database.connection(timezone) as connection:
         connection.register("__rows", rows)
         fields = ", ".join(f"{_quote(c)} := {_quote(c)}" for c in rows.column_names)
         return [
@@ -349,8 +365,6 @@ def _as_records(rows: pa.Table, timezone: str) -> list[str]:
                 f"SELECT CAST(struct_pack({fields}) AS VARCHAR) FROM __rows"
             ).fetchall()
         ]
-    finally:
-        connection.close()
 
 
 _PROBLEMS = {

@@ -4,10 +4,20 @@ share; `{name}` placeholders are filled from the thresholds, the firm's configur
 dialect (`engines/*.py`, `DIALECT`). Where an engine needs different SQL, the file carries
 `sql_<engine>` beside `sql`, so the difference lives in the detection's own file.
 
-Every query reads the prepared `events` table (`enrich.py`; `rid` is an event's integer key) and, where
-it needs more about a source address than its text, the `addresses` table (one row per distinct address:
-`ip_no`, `source_ip`, `ip_key`, `country`, `trusted`); it returns one row per alert with the columns in
+Every query reads the prepared events (`enrich.py`; `rid` is an event's integer key) and, where it needs
+more about a source address than its text, the `addresses` table (one row per distinct address: `ip_no`,
+`source_ip`, `ip_key`, `country`, `trusted`); it returns one row per alert with the columns in
 `ALERT_COLUMNS`, naming the events behind it by `rid` (the engine turns those into `file:line` ids).
+
+Before the detections each engine builds, from the same SQL and once per run, the tables of
+`SHARED_TABLES` and `EVENT_SUBSETS`: `listed` (the addresses in a blacklist, with the entries they match)
+and `unusual` (every event that a detection other than the "all successes" ones could need: failures,
+actions other than a logon, non-customer or untyped accounts, sources located abroad or listed). An ordinary day is almost all customers'
+successful logons from home, so `unusual` holds a few per cent of `events`, and most detections scan it
+instead of every event. Only the detections that need every success ("one IP, many accounts", "one
+account, many countries", the successes after failures) read `events`, each first narrowing it to the
+keys that could pass its threshold. `calendar` (`local_day`, `day_kind`) lists the holiday calendar's
+days, for the firm's local time that `non_customer_daily` works out itself.
 """
 
 from __future__ import annotations
@@ -48,13 +58,33 @@ QUERY_COLUMNS = (
     "ip_no",
     "service_name",
     "epoch",
-    "local_day",
-    "local_hour",
-    "local_dow",
-    "day_kind",
     "country",
     "trusted",
     "is_core",
+)
+
+# Built by both engines, in this order, before the detections (see the module docstring); `{name}`
+# placeholders are filled from `shared_parameters`. A table of SHARED_TABLES holds what its query returns;
+# one of EVENT_SUBSETS holds every column of the events whose `rid` its query returns (DuckDB takes those
+# rows from the Arrow table, cheaper than converting every column of every event to filter them).
+SHARED_TABLES = (
+    (
+        "listed",
+        """SELECT a.ip_no, b.list_source, b.network
+           FROM addresses a JOIN blacklist b ON a.ip_key >= b.range_start AND a.ip_key <= b.range_end
+           WHERE a.ip_key IS NOT NULL""",
+    ),
+)
+EVENT_SUBSETS = (
+    (
+        "unusual",
+        """SELECT e.rid FROM events e
+           LEFT JOIN (SELECT DISTINCT ip_no FROM listed) l ON l.ip_no = e.ip_no
+           WHERE e.event_outcome <> 'success' OR e.event_action <> 'logon'
+              OR e.user_type IS NULL OR e.user_type <> 'customer'
+              OR (e.country IS NOT NULL AND e.country <> '{home_country}')
+              OR l.ip_no IS NOT NULL""",
+    ),
 )
 
 
@@ -130,7 +160,7 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
         values["hop"] = int(values["window_seconds"]) // 2
     channels = config.domestic_only_channels or ["\u0000none"]
     values.update(
-        home_country=_plain(config.home_country),
+        shared_parameters(config),
         domestic_only_channels=", ".join(f"'{_plain(c.lower())}'" for c in channels),
         office_start=config.office_hours.start,
         office_end=config.office_hours.end,
@@ -144,6 +174,14 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
         ),
     )
     return values
+
+
+def shared_parameters(config: LoginConfig) -> dict[str, Any]:
+    """The firm-wide values of the shared tables (and of every detection)."""
+    return {
+        "home_country": _plain(config.home_country),
+        "utc_offset_seconds": int(config.utc_offset_hours) * 3600,
+    }
 
 
 def _plain(value: str) -> str:
