@@ -142,6 +142,137 @@ def _analyse(
     hashing.shutdown(wait=False)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
+    # Spark reads and prepares Parquet inputs itself (the driver never holds the events); other inputs
+    # are read and prepared here, in Arrow, and the prepared events shipped to the engine.
+    prepared_on = "driver"
+    if engine == "spark":
+        from zhengan.checks.logins.engines import spark_prepare
+
+        if spark_prepare.applicable(paths, options, format):
+            prepared_on = "spark"
+    errors: list[InputError] = []
+    entries = []
+    if prepared_on == "spark":
+        blacklist_errors = []
+        for blacklist in config.blacklists:
+            listed, bad = read_blacklist(blacklist)
+            entries.extend(listed)
+            blacklist_errors.extend(bad)
+        if progress:
+            progress(f"讀取、整理與偵測 reading, preparing and detecting ({engine})", 0, 1)
+        ran = spark_prepare.run(
+            paths,
+            options,
+            config,
+            calendar,
+            blacklist_table(entries),
+            chosen,
+            shared,
+            spark=spark_session,
+            master=spark_master,
+        )
+        rows, top_sources, top_accounts, event_count = ran.rows, ran.top_sources, ran.top_accounts, ran.count
+        errors = ran.errors + blacklist_errors
+        notes = ran.notes
+        summaries = [
+            InputSummary(i.path, "parquet", i.records, i.events, i.quarantined, 0) for i in ran.inputs
+        ]
+        if calendar is not None:
+            notes.extend(_calendar_notes(calendar, ran.local_years))
+        timings["detect"] = time.perf_counter() - clock
+    else:
+        rows, top_sources, top_accounts, event_count, errors, notes, summaries = _driver_prepared(
+            paths,
+            config,
+            options,
+            format,
+            engine,
+            spark_master,
+            spark_session,
+            progress,
+            calendar,
+            chosen,
+            shared,
+            timings,
+        )
+    if progress:
+        progress("偵測完成 detected", 1, 1)
+
+    alerts, summaries_rows, notification_rows, counts = [], [], [], {}
+    for detection, values in chosen:
+        found = rows[detection.id]
+        records = [_record(detection, values, row) for row in found]
+        counts[detection.id] = {"rows": len(records), "alerts": sum(r["notable"] for r in records)}
+        if detection.kind == "alert":
+            alerts.extend(records)
+        elif detection.kind == "summary":
+            summaries_rows.extend(records)
+            alerts.extend(r for r in records if r["notable"])
+        else:
+            notification_rows.extend(records)
+    notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
+    run_parameters = {
+        "engine": engine,
+        "prepared_on": prepared_on,
+        "format": format or "auto",
+        "timezone_for_stamps_without_offset": options.timezone,
+        "declared_year": options.year,
+        "config": config.model_dump(mode="json"),
+        "thresholds": {
+            d.id: {k: v for k, v in values.items() if k in d.thresholds or k == "window_seconds"}
+            for d, values in chosen
+        },
+        "detections_disabled": [d.id for d in detections if not config.settings(d.id).enabled],
+        "holiday_calendar": {"file": calendar.source, "years": calendar.years} if calendar else None,
+    }
+    files = [
+        InputFile(path=s.path, sha256=digests[Path(s.path)].result(), format=s.format) for s in summaries
+    ]
+    files += [
+        InputFile(path=str(b), sha256=digests[b].result(), format="blacklist") for b in config.blacklists
+    ]
+    result = CheckResult(
+        check=CHECK, title=TITLE, started_at=started, parameters=run_parameters, inputs=files
+    )
+    result.observations = _observations(chosen, alerts, summaries_rows, notification_rows, counts)
+    result.errors = errors
+    result.quarantined = len(errors)
+    result.finish()
+    return Analysis(
+        result=result,
+        alerts=sorted(alerts, key=lambda a: (a["detection"], a["subject"])),
+        summaries=summaries_rows,
+        notifications=notifications,
+        notification_records=notification_rows,
+        quarantine=errors,
+        inputs=summaries,
+        counts=counts,
+        top_sources=top_sources,
+        top_accounts=top_accounts,
+        events=event_count,
+        notes=notes,
+        detections=[d for d, _ in chosen],
+        parameters=run_parameters,
+        timings=timings,
+    )
+
+
+def _driver_prepared(
+    paths,
+    config,
+    options,
+    format,
+    engine,
+    spark_master,
+    spark_session,
+    progress,
+    calendar,
+    chosen,
+    shared,
+    timings,
+):
+    """Read and prepare on this machine (Arrow), then run the detections on the engine."""
+    clock = time.perf_counter()
     results, errors, notes, summaries = read_inputs(paths, options, format, progress)
     timings["read"] = time.perf_counter() - clock
 
@@ -181,66 +312,9 @@ def _analyse(
             prepared, blacklist_table(entries), chosen, shared, spark=spark_session, master=spark_master
         )
     timings["detect"] = time.perf_counter() - clock
-    if progress:
-        progress("偵測完成 detected", 1, 1)
 
-    alerts, summaries_rows, notification_rows, counts = [], [], [], {}
-    for detection, values in chosen:
-        found = rows[detection.id]
-        records = [_record(detection, values, row) for row in found]
-        counts[detection.id] = {"rows": len(records), "alerts": sum(r["notable"] for r in records)}
-        if detection.kind == "alert":
-            alerts.extend(records)
-        elif detection.kind == "summary":
-            summaries_rows.extend(records)
-            alerts.extend(r for r in records if r["notable"])
-        else:
-            notification_rows.extend(records)
-    notifications = _notifications(alerts + notification_rows, {d.id: d for d, _ in chosen})
     top_sources, top_accounts = top["lists"] if engine == "duckdb" else _top(prepared)
-    run_parameters = {
-        "engine": engine,
-        "format": format or "auto",
-        "timezone_for_stamps_without_offset": options.timezone,
-        "declared_year": options.year,
-        "config": config.model_dump(mode="json"),
-        "thresholds": {
-            d.id: {k: v for k, v in values.items() if k in d.thresholds or k == "window_seconds"}
-            for d, values in chosen
-        },
-        "detections_disabled": [d.id for d in detections if not config.settings(d.id).enabled],
-        "holiday_calendar": {"file": calendar.source, "years": calendar.years} if calendar else None,
-    }
-    files = [
-        InputFile(path=s.path, sha256=digests[Path(s.path)].result(), format=s.format) for s in summaries
-    ]
-    files += [
-        InputFile(path=str(b), sha256=digests[b].result(), format="blacklist") for b in config.blacklists
-    ]
-    result = CheckResult(
-        check=CHECK, title=TITLE, started_at=started, parameters=run_parameters, inputs=files
-    )
-    result.observations = _observations(chosen, alerts, summaries_rows, notification_rows, counts)
-    result.errors = errors
-    result.quarantined = len(errors)
-    result.finish()
-    return Analysis(
-        result=result,
-        alerts=sorted(alerts, key=lambda a: (a["detection"], a["subject"])),
-        summaries=summaries_rows,
-        notifications=notifications,
-        notification_records=notification_rows,
-        quarantine=errors,
-        inputs=summaries,
-        counts=counts,
-        top_sources=top_sources,
-        top_accounts=top_accounts,
-        events=prepared.count,
-        notes=notes,
-        detections=[d for d, _ in chosen],
-        parameters=run_parameters,
-        timings=timings,
-    )
+    return rows, top_sources, top_accounts, prepared.count, errors, notes, summaries
 
 
 def _calendar_notes(calendar, years: set[int]) -> list[Text]:

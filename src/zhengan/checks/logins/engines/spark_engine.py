@@ -8,6 +8,7 @@ the logs and preparing the events stay on this machine (`enrich.py`), as for Duc
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,25 +58,47 @@ def run(
             path = Path(folder) / f"{name}.parquet"
             pq.write_table(table, path)
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
-        built = []
-        for name, sql in SHARED_TABLES:
-            frame = spark.sql(sql.format(**shared)).cache()
-            frame.createOrReplaceTempView(name)
-            built.append(frame)
-        for name, sql in EVENT_SUBSETS:
-            frame = spark.sql(
-                f"SELECT e.* FROM events e LEFT SEMI JOIN ({sql.format(**shared)}) s ON s.rid = e.rid"
-            )
-            frame = frame.cache()
-            frame.createOrReplaceTempView(name)
-            built.append(frame)
-        results = {}
-        for detection, parameters in detections:
-            sql = detection.query(NAME, parameters, DIALECT)
-            rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
-            results[detection.id] = normalise_rows(rows, prepared.event_ids)
-        for name in [*tables, *(name for name, _ in (*SHARED_TABLES, *EVENT_SUBSETS))]:
-            spark.catalog.dropTempView(name)
-        for frame in built:
-            frame.unpersist()
+        built = build_shared(spark, shared)
+        results = detect(spark, detections, prepared.event_ids)
+        drop(spark, list(tables), built)
     return results
+
+
+def build_shared(spark, shared: dict[str, Any]) -> list:
+    """The tables of `rules.SHARED_TABLES` and `rules.EVENT_SUBSETS`, cached, from the `events`,
+    `addresses` and `blacklist` views; returns the cached frames (to unpersist)."""
+    built = []
+    for name, sql in SHARED_TABLES:
+        frame = spark.sql(sql.format(**shared)).cache()
+        frame.createOrReplaceTempView(name)
+        built.append(frame)
+    for name, sql in EVENT_SUBSETS:
+        frame = spark.sql(
+            f"SELECT e.* FROM events e LEFT SEMI JOIN ({sql.format(**shared)}) s ON s.rid = e.rid"
+        )
+        frame = frame.cache()
+        frame.createOrReplaceTempView(name)
+        built.append(frame)
+    return built
+
+
+def detect(
+    spark,
+    detections: list[tuple[Detection, dict[str, Any]]],
+    event_ids: Callable[[Iterable[int]], dict[int, str]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Each detection's rows, one query after the other, the events behind them named by `event_ids`."""
+    results = {}
+    for detection, parameters in detections:
+        sql = detection.query(NAME, parameters, DIALECT)
+        rows = [row.asDict(recursive=True) for row in spark.sql(sql).collect()]
+        results[detection.id] = normalise_rows(rows, event_ids)
+    return results
+
+
+def drop(spark, views: list[str], built: list) -> None:
+    """Drop the input views and the shared tables, and unpersist the cached frames."""
+    for name in [*views, *(name for name, _ in (*SHARED_TABLES, *EVENT_SUBSETS))]:
+        spark.catalog.dropTempView(name)
+    for frame in built:
+        frame.unpersist()

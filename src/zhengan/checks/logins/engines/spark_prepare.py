@@ -1,0 +1,397 @@
+"""Spark reads and prepares Parquet inputs itself: the driver never holds the events.
+
+When the engine is Spark and every input is Parquet (`applicable`), each file is read with
+`spark.read.parquet` and cleaned through the column mapping exactly as `readers/mapping.normalise` does
+(Unicode spaces trimmed, empty as null, codes translated, constants, case folded, `event.action`
+defaulting to logon, the same quarantine checks in the same order). The record number is Parquet's own
+row index (`_metadata.row_index`) plus one, as `readers/parquet.py` counts it.
+
+Then the events are prepared as `enrich.prepare` prepares them: `epoch` (UTC seconds), the distinct
+source addresses collected to the driver (only those) and turned into the `addresses` table by
+`enrich._addresses` (offline `iptocc` country, `trusted`), sent back and joined (`ip_no`), `country`
+(the log's own, else the address's), `trusted`, `is_core` and `user_type` (the log's own, else the firm's
+first matching `account_types` rule, else `default_user_type`). The shared tables and the detections are
+then those of `spark_engine` (`build_shared`, `detect`).
+
+Only small things travel to the driver: the quarantined records (with their original columns, for the
+quarantine file), the distinct source addresses, per-input counts, the top lists, the bounds of the
+events' instants and the rows of the results. `rid` encodes (input index, row in the file) so that
+`event_ids` names `file:record` for the events behind results without any table of events.
+
+Differences from the driver's readers, by construction (see docs/logins.md, "Spark reads Parquet"):
+`account_types` patterns are evaluated by Java's regex engine (`rlike`) rather than RE2; case folding is
+Java's. Files Spark cannot read as the driver does (nanosecond or INT96 stamps, a `timestamp_format`,
+text fields stored as other than strings or integers) are not `applicable`: they go through the driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zhengan.checks.logins import readers
+from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.engines import spark_engine
+from zhengan.checks.logins.enrich import EPOCH_ORDINAL, _addresses, calendar_table
+from zhengan.checks.logins.holidays import HolidayCalendar
+from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.readers.mapping import (
+    FIELD_COLUMNS,
+    LOWER_CASE,
+    MAPPABLE,
+    SPACES,
+    TEXT,
+    UPPER_CASE,
+    ColumnMapping,
+    _as_records,
+    _mapped_error,
+)
+from zhengan.checks.logins.readers.parquet import FIRST_RECORD
+from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
+from zhengan.checks.logins.schema import ACTION_LOGON, ACTIONS, OUTCOMES, USER_TYPES
+from zhengan.checks.result import InputError
+from zhengan.text import Text
+
+# rid = input index << ROW_BITS | row in the file (row = record - 1): 2**40 rows per file, 2**23 files
+ROW_BITS = 40
+ROW_MASK = (1 << ROW_BITS) - 1
+# The quarantine checks in the order `mapping.normalise` gives the first failing one.
+PROBLEMS = ("timestamp", "outcome", "user", "user_type", "action")
+# A stamp spelled without an offset or zone (read in the declared zone); anything else Spark reads
+# carries one. Surrounding white space is allowed, as both Spark's and DuckDB's casts allow it.
+NAIVE_STAMP = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?)?\s*$"
+# Java's regex class of the characters `mapping.SPACES` trims (Spark's trim() removes ASCII spaces only).
+SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]"
+
+
+def _stamp_type_supported(kind: pa.DataType) -> bool:
+    if pa.types.is_timestamp(kind):
+        return kind.unit in ("s", "ms", "us")  # nanoseconds (and INT96, read as such) stay on the driver
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_date(kind)
+
+
+def _text_type_supported(kind: pa.DataType) -> bool:
+    # Integers are spelled alike by Spark and DuckDB; other types (floats, booleans, nested) might not.
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+
+
+def applicable(paths: list[Path], options: ReadOptions, format: str | None = None) -> bool:
+    """Whether Spark can read and prepare these inputs itself: every one Parquet (by `--format` or by
+    its name and first bytes) and spelled in types Spark reads as the driver's Parquet reader does."""
+    if not paths:
+        return False
+    if format is not None and format != "parquet":
+        return False
+    if format is None and any(readers.detect_format(path) != "parquet" for path in paths):
+        return False
+    mapping = _mapping(options)
+    if mapping.timestamp_format:
+        return False
+    stamp = mapping.columns.get("@timestamp", "@timestamp")
+    texts = {mapping.columns[name] for name in MAPPABLE if name != "@timestamp" and name in mapping.columns}
+    for path in paths:
+        schema = pq.read_schema(path)  # the footer only
+        for name in schema.names:
+            kind = schema.field(name).type
+            if name == stamp and not _stamp_type_supported(kind):
+                return False
+            if name in texts and name != stamp and not _text_type_supported(kind):
+                return False
+    return True
+
+
+def _mapping(options: ReadOptions) -> ColumnMapping:
+    return ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
+
+
+@dataclass
+class InputCounts:
+    path: str
+    records: int
+    events: int
+    quarantined: int
+
+
+@dataclass
+class SparkRun:
+    """What the Spark-prepared run gives back to `analyse` (all small)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    errors: list[InputError]
+    notes: list[Text]
+    inputs: list[InputCounts]
+    top_sources: list[tuple[str, int, int]]
+    top_accounts: list[tuple[str, int, int]]
+    count: int
+    local_years: set[int] = field(default_factory=set)
+
+
+class SparkEventIds:
+    """`file:record` of the events behind results, from the rid alone."""
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+
+    def __call__(self, rids: Iterable[int]) -> dict[int, str]:
+        return {rid: f"{self.files[rid >> ROW_BITS]}:{(rid & ROW_MASK) + FIRST_RECORD}" for rid in set(rids)}
+
+
+def _column(name: str):
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def _field(frame, mapping: ColumnMapping, name: str):
+    """One field as `mapping._field` makes it: the column (trimmed, empty as null, codes translated,
+    case folded) or the mapping's constant (codes translated, case folded) or null."""
+    from pyspark.sql import functions as F
+
+    column = mapping.columns.get(name)
+    if column is not None and column in frame.columns:
+        text = _column(column).cast("string")
+        text = F.regexp_replace(text, f"^{SPACE_CLASS}+|{SPACE_CLASS}+$", "")
+        text = F.when(text == "", F.lit(None).cast("string")).otherwise(text)
+    elif name in mapping.constants:
+        text = F.lit(mapping.constants[name]).cast("string")
+    else:
+        return F.lit(None).cast("string")
+    codes = mapping.values.get(name)
+    if codes:
+        translated = None
+        for code, meaning in codes.items():
+            translated = (translated if translated is not None else F).when(text == code, F.lit(meaning))
+        text = translated.otherwise(text)
+    if name in LOWER_CASE:
+        text = F.lower(text)
+    elif name in UPPER_CASE:
+        text = F.upper(text)
+    return text
+
+
+def _timestamp(frame, mapping: ColumnMapping, timezone: str):
+    """`@timestamp` as an instant, as `mapping._timestamps` reads it: TIMESTAMP columns with a zone as
+    they are; naive TIMESTAMP and DATE columns, and strings without an offset, in the declared zone;
+    strings with an offset keep it; null where unreadable. The session zone is UTC."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DateType, StringType, TimestampNTZType, TimestampType
+
+    name = mapping.columns.get("@timestamp", "@timestamp")
+    column = _column(name)
+    kind = frame.schema[name].dataType
+    if isinstance(kind, TimestampType):
+        return column
+    if isinstance(kind, TimestampNTZType | DateType):
+        return F.to_utc_timestamp(column.cast("timestamp"), timezone)
+    if isinstance(kind, StringType):
+        naive = F.to_utc_timestamp(column.cast("timestamp_ntz").cast("timestamp"), timezone)
+        return F.when(column.rlike(NAIVE_STAMP), naive).otherwise(column.cast("timestamp"))
+    raise ValueError(f"unsupported @timestamp type {kind}")  # `applicable` keeps these on the driver
+
+
+def _read(spark, index: int, path: Path, mapping: ColumnMapping, options: ReadOptions):
+    """One input, cleaned: `input`, `row`, `problem` (the first failing check, or null), `timestamp`
+    and the event columns `enrich.READ_COLUMNS` needs."""
+    from pyspark.sql import functions as F
+
+    frame = spark.read.parquet(str(path))
+    mapping.check_columns(list(frame.columns), str(path))
+    values = {FIELD_COLUMNS[name]: _field(frame, mapping, name) for name in MAPPABLE if name != "@timestamp"}
+    values["event_action"] = F.coalesce(values["event_action"], F.lit(ACTION_LOGON))
+    values["timestamp"] = _timestamp(frame, mapping, options.timezone)
+    cleaned = frame.select(
+        F.lit(index).alias("input"),
+        F.col("_metadata.row_index").alias("row"),
+        *(value.alias(name) for name, value in values.items()),
+    )
+
+    def member(name: str, allowed: tuple[str, ...]):
+        return F.coalesce(F.col(name).isin(list(allowed)), F.lit(False))
+
+    checks = {
+        "timestamp": F.col("timestamp").isNull(),
+        "outcome": ~member("event_outcome", OUTCOMES),
+        "user": F.col("user_name").isNull(),
+        "user_type": F.col("user_type").isNotNull() & ~member("user_type", USER_TYPES),
+        "action": ~member("event_action", ACTIONS),
+    }
+    problem = None
+    for name in PROBLEMS:
+        problem = (problem if problem is not None else F).when(checks[name], F.lit(name))
+    return cleaned.withColumn("problem", problem.otherwise(F.lit(None).cast("string")))
+
+
+def _raw_records(spark, path: Path, rows: list[int], timezone: str) -> dict[int, str]:
+    """Every column of the given rows of one file, spelled as the driver's quarantine spells them."""
+    from pyspark.sql import functions as F
+
+    frame = spark.read.parquet(str(path))
+    columns = list(frame.columns)
+    picked = (
+        frame.select("*", F.col("_metadata.row_index").alias("__row"))
+        .where(F.col("__row").isin(rows))
+        .orderBy("__row")
+        .toArrow()
+    )
+    numbers = picked.column("__row").to_pylist()
+    table = picked.select(columns)
+    return dict(zip(numbers, _as_records(table, timezone), strict=True))
+
+
+def run(
+    paths: list[Path],
+    options: ReadOptions,
+    config: LoginConfig,
+    calendar: HolidayCalendar | None,
+    blacklist: pa.Table,
+    detections: list[tuple[Detection, dict[str, Any]]],
+    shared: dict[str, Any],
+    spark=None,
+    master: str = "local[2]",
+    limit: int = 10,
+) -> SparkRun:
+    """Read, prepare and analyse `paths` (all Parquet: `applicable`) on Spark."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    spark = spark or spark_engine.session(master)
+    spark.conf.set("spark.sql.session.timeZone", "UTC")  # instants are compared and printed in UTC
+    mapping = _mapping(options)
+    files = [str(path) for path in paths]
+
+    frames = [_read(spark, index, path, mapping, options) for index, path in enumerate(paths)]
+    cleaned = frames[0]
+    for frame in frames[1:]:
+        cleaned = cleaned.unionByName(frame)
+    cleaned = cleaned.persist(StorageLevel.MEMORY_AND_DISK)
+
+    # Per input: records read and quarantined; the quarantined records themselves (few) to the driver.
+    counted = {
+        row["input"]: (row["records"], row["bad"])
+        for row in cleaned.groupBy("input")
+        .agg(F.count(F.lit(1)).alias("records"), F.count("problem").alias("bad"))
+        .collect()
+    }
+    rejected: dict[int, list[tuple[int, str]]] = {}
+    for row in cleaned.where(F.col("problem").isNotNull()).select("input", "row", "problem").collect():
+        rejected.setdefault(row["input"], []).append((row["row"], row["problem"]))
+    errors: list[InputError] = []
+    inputs: list[InputCounts] = []
+    notes: list[Text] = []
+    for index, path in enumerate(paths):
+        records, bad = counted.get(index, (0, 0))
+        inputs.append(InputCounts(files[index], records, records - bad, bad))
+        found = sorted(rejected.get(index, []))
+        if found:
+            raw = _raw_records(spark, path, [row for row, _ in found], options.timezone)
+            errors.extend(
+                _mapped_error(files[index], row + FIRST_RECORD, problem, raw.get(row), mapping)
+                for row, problem in found
+            )
+        notes.append(
+            Text(
+                zh=f"{path.name}：未標示時區的時間以 {options.timezone} 解讀",
+                en=f"{path.name}: stamps without an offset read as {options.timezone}",
+            )
+        )
+
+    kept = cleaned.where(F.col("problem").isNull())
+    # The distinct source addresses (only those) to the driver, their table back to Spark.
+    distinct = sorted(
+        row[0] for row in kept.where(F.col("source_ip").isNotNull()).select("source_ip").distinct().collect()
+    )
+    addresses = _addresses(pa.array(distinct, TEXT), config)
+    spark.createDataFrame(addresses).createOrReplaceTempView("addresses")
+
+    address = spark.table("addresses").select(
+        F.col("source_ip").alias("__ip"),
+        "ip_no",
+        F.col("country").alias("__country"),
+        F.col("trusted").alias("__trusted"),
+    )
+    user_type = F.col("user_type")
+    if config.account_types:
+        rule = None
+        for item in config.account_types:
+            rule = (rule if rule is not None else F).when(F.col("user_name").rlike(item.pattern), item.type)
+        user_type = F.coalesce(user_type, rule)
+    user_type = F.coalesce(user_type, F.lit(config.default_user_type))
+    if config.core_hosts or config.core_services:
+
+        def member(name: str, allowed: list[str]):
+            if not allowed:
+                return F.lit(False)
+            return F.coalesce(F.col(name).isin(allowed), F.lit(False))
+
+        is_core = member("host_name", config.core_hosts) | member("service_name", config.core_services)
+    else:
+        is_core = F.lit(True)
+    events = (
+        kept.join(address, kept["source_ip"] == address["__ip"], "left")
+        .select(
+            ((F.col("input").cast("long") * (1 << ROW_BITS)) + F.col("row")).alias("rid"),
+            "event_outcome",
+            "event_action",
+            "user_name",
+            user_type.alias("user_type"),
+            "source_ip",
+            "ip_no",
+            "service_name",
+            F.expr("unix_micros(timestamp) div 1000000").alias("epoch"),
+            F.coalesce(F.col("source_country"), F.col("__country")).alias("country"),
+            F.coalesce(F.col("__trusted"), F.lit(False)).alias("trusted"),
+            is_core.alias("is_core"),
+        )
+        .select(*QUERY_COLUMNS)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    events.createOrReplaceTempView("events")
+    spark.createDataFrame(blacklist).createOrReplaceTempView("blacklist")
+    spark.createDataFrame(calendar_table(calendar)).createOrReplaceTempView("calendar")
+
+    built = [cleaned, events]
+    try:
+        built += spark_engine.build_shared(spark, shared)
+        # The top lists from the unusual events (they hold every failure), as the DuckDB engine does.
+        top_sources, top_accounts = (
+            [
+                (r[0], int(r[1]), int(r[2]))
+                for r in spark.sql(
+                    f"""SELECT {key}, count(*) AS n, count(DISTINCT {other}) AS m FROM unusual
+                        WHERE event_outcome = 'failure' AND {key} IS NOT NULL
+                        GROUP BY {key} ORDER BY n DESC, {key} LIMIT {int(limit)}"""
+                ).collect()
+            ]
+            for key, other in (("source_ip", "user_name"), ("user_name", "source_ip"))
+        )
+        count, low, high = spark.sql("SELECT count(*), min(epoch), max(epoch) FROM events").collect()[0]
+        rows = spark_engine.detect(spark, detections, SparkEventIds(files))
+    finally:
+        spark_engine.drop(spark, ["events", "addresses", "blacklist", "calendar"], built)
+    return SparkRun(
+        rows=rows,
+        errors=errors,
+        notes=notes,
+        inputs=inputs,
+        top_sources=top_sources,
+        top_accounts=top_accounts,
+        count=int(count),
+        local_years=_years(low, high, config.utc_offset_hours * 3600) if count else set(),
+    )
+
+
+def _years(low: int, high: int, offset: int) -> set[int]:
+    """As `enrich.local_years`: the local days of the first and last instant (division toward zero)."""
+    from datetime import date
+
+    first, last = (int((bound + offset) / 86400) for bound in (low, high))
+    return set(
+        range(date.fromordinal(EPOCH_ORDINAL + first).year, date.fromordinal(EPOCH_ORDINAL + last).year + 1)
+    )
