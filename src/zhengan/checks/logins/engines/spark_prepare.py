@@ -49,6 +49,7 @@ from zhengan.checks.logins.readers.mapping import (
     UPPER_CASE,
     ColumnMapping,
     _as_records,
+    _duckdb_column,
     _mapped_error,
 )
 from zhengan.checks.logins.readers.parquet import FIRST_RECORD
@@ -62,9 +63,18 @@ ROW_BITS = 40
 ROW_MASK = (1 << ROW_BITS) - 1
 # The quarantine checks in the order `mapping.normalise` gives the first failing one.
 PROBLEMS = ("timestamp", "outcome", "user", "user_type", "action")
-# A stamp spelled without an offset or zone (read in the declared zone); anything else Spark reads
-# carries one. Surrounding white space is allowed, as both Spark's and DuckDB's casts allow it.
-NAIVE_STAMP = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?)?\s*$"
+# The stamp spellings Spark reads itself, where Spark's and DuckDB's casts agree (tested against each
+# other, tests/checks/logins/test_spark_prepare.py): an ISO date, optionally a time of at least hours
+# and minutes (`T` or a space), and for a stamp with an offset, seconds and then `Z`, `+08`, `+0800`,
+# `+08:00` or a zone name (`UTC`, `GMT`, `Asia/Tokyo`). Surrounding white space is allowed. Any other
+# spelling (`2026/11/20 08:00:00`, `24:00`, `CST`, `asia/tokyo`, `+08:00` after a space, nonsense) is
+# read by DuckDB on the driver exactly as the driver's reader reads it, once per distinct string.
+DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+CLOCK = r"([01]?[0-9]|2[0-3]):[0-5]?[0-9]"
+SECONDS = r":[0-5]?[0-9](\.[0-9]*)?"
+ZONE = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?|\s*(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_]+)+))"
+NAIVE_STAMP = rf"^\s*{DATE}([T ]{CLOCK}({SECONDS})?)?\s*$"  # read in the declared zone
+ZONED_STAMP = rf"^\s*{DATE}[T ]{CLOCK}{SECONDS}{ZONE}\s*$"  # keeps its own offset
 # Java's regex class of the characters `mapping.SPACES` trims (Spark's trim() removes ASCII spaces only).
 SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]"
 
@@ -176,10 +186,11 @@ def _field(frame, mapping: ColumnMapping, name: str):
     return text
 
 
-def _timestamp(frame, mapping: ColumnMapping, timezone: str):
+def _timestamp(frame, mapping: ColumnMapping, timezone: str, odd: bool):
     """`@timestamp` as an instant, as `mapping._timestamps` reads it: TIMESTAMP columns with a zone as
     they are; naive TIMESTAMP and DATE columns, and strings without an offset, in the declared zone;
-    strings with an offset keep it; null where unreadable. The session zone is UTC."""
+    strings with an offset keep it; null where unreadable. The session zone is UTC. `odd`: the frame
+    carries `__odd_micros`, DuckDB's reading of the spellings outside `NAIVE_STAMP` and `ZONED_STAMP`."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import DateType, StringType, TimestampNTZType, TimestampType
 
@@ -192,7 +203,12 @@ def _timestamp(frame, mapping: ColumnMapping, timezone: str):
         return F.to_utc_timestamp(column.cast("timestamp"), timezone)
     if isinstance(kind, StringType):
         naive = F.to_utc_timestamp(column.cast("timestamp_ntz").cast("timestamp"), timezone)
-        return F.when(column.rlike(NAIVE_STAMP), naive).otherwise(column.cast("timestamp"))
+        other = F.timestamp_micros(F.col("__odd_micros")) if odd else F.lit(None).cast("timestamp")
+        return (
+            F.when(column.rlike(NAIVE_STAMP), naive)
+            .when(column.rlike(ZONED_STAMP), column.cast("timestamp"))
+            .otherwise(other)
+        )
     raise ValueError(f"unsupported @timestamp type {kind}")  # `applicable` keeps these on the driver
 
 
@@ -200,12 +216,36 @@ def _read(spark, index: int, path: Path, mapping: ColumnMapping, options: ReadOp
     """One input, cleaned: `input`, `row`, `problem` (the first failing check, or null), `timestamp`
     and the event columns `enrich.READ_COLUMNS` needs."""
     from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
 
     frame = spark.read.parquet(str(path))
     mapping.check_columns(list(frame.columns), str(path))
+    odd = False
+    stamp = mapping.columns.get("@timestamp", "@timestamp")
+    if isinstance(frame.schema[stamp].dataType, StringType):
+        # the distinct stamps spelled otherwise than Spark reads alike (usually none) to the driver
+        column = _column(stamp)
+        spellings = [
+            row[0]
+            for row in frame.select(column)
+            .where(column.isNotNull() & ~column.rlike(NAIVE_STAMP) & ~column.rlike(ZONED_STAMP))
+            .distinct()
+            .collect()
+        ]
+        if spellings:
+            micros = _duckdb_column(
+                pa.chunked_array([pa.array(spellings, TEXT)]),
+                "epoch_us(try_cast(CAST(v AS VARCHAR) AS TIMESTAMPTZ))",
+                options.timezone,
+            )
+            lookup = spark.createDataFrame(
+                pa.table({"__odd_text": pa.array(spellings, TEXT), "__odd_micros": micros.cast(pa.int64())})
+            )
+            frame = frame.join(F.broadcast(lookup), column == F.col("__odd_text"), "left")
+            odd = True
     values = {FIELD_COLUMNS[name]: _field(frame, mapping, name) for name in MAPPABLE if name != "@timestamp"}
     values["event_action"] = F.coalesce(values["event_action"], F.lit(ACTION_LOGON))
-    values["timestamp"] = _timestamp(frame, mapping, options.timezone)
+    values["timestamp"] = _timestamp(frame, mapping, options.timezone, odd)
     cleaned = frame.select(
         F.lit(index).alias("input"),
         F.col("_metadata.row_index").alias("row"),
