@@ -95,7 +95,7 @@ def _text_type_supported(kind: pa.DataType) -> bool:
 def applicable(paths: list[Path], options: ReadOptions, format: str | None = None) -> bool:
     """Whether Spark can read and prepare these inputs itself: every one Parquet (by `--format` or by
     its name and first bytes) and spelled in types Spark reads as the driver's Parquet reader does."""
-    if not paths:
+    if not paths or not _spark_four():
         return False
     if format is not None and format != "parquet":
         return False
@@ -115,6 +115,15 @@ def applicable(paths: list[Path], options: ReadOptions, format: str | None = Non
             if name in texts and name != stamp and not _text_type_supported(kind):
                 return False
     return True
+
+
+def _spark_four() -> bool:
+    """PySpark 4.0 or later (DataFrame.toArrow, createDataFrame from an Arrow table)."""
+    try:
+        import pyspark
+    except ImportError:
+        return False
+    return int(pyspark.__version__.split(".")[0]) >= 4
 
 
 def _mapping(options: ReadOptions) -> ColumnMapping:
