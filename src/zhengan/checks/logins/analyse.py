@@ -21,9 +21,9 @@ from typing import Any
 from zhengan.checks.logins import database, readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
-from zhengan.checks.logins.engines import ENGINES
+from zhengan.checks.logins.engines import ENGINES, TOP_LISTS, top_failures_sql
 from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
-from zhengan.checks.logins.holidays import load_calendar
+from zhengan.checks.logins.holidays import HolidayCalendar, load_calendar
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
 from zhengan.checks.logins.rules import Detection, load_detections, parameters, shared_parameters
 from zhengan.checks.result import (
@@ -140,8 +140,16 @@ def _analyse(
     hashing = ThreadPoolExecutor(max_workers=1)
     digests = {path: hashing.submit(sha256_file, path) for path in [*paths, *config.blacklists]}
     hashing.shutdown(wait=False)
-    clock = time.perf_counter()
     timings: dict[str, float] = {}
+    entries, blacklist_errors = [], []
+    for blacklist in config.blacklists:
+        listed, bad = read_blacklist(blacklist)
+        entries.extend(listed)
+        blacklist_errors.extend(bad)
+    run = _Run(
+        paths, config, options, format, engine, spark_master, spark_session, progress, calendar,
+        chosen, shared, blacklist_table(entries), timings,
+    )  # fmt: skip
     # Spark reads and prepares Parquet inputs itself (the driver never holds the events); other inputs
     # are read and prepared here, in Arrow, and the prepared events shipped to the engine.
     prepared_on = "driver"
@@ -150,51 +158,12 @@ def _analyse(
 
         if spark_prepare.applicable(paths, options, format):
             prepared_on = "spark"
-    errors: list[InputError] = []
-    entries = []
-    if prepared_on == "spark":
-        blacklist_errors = []
-        for blacklist in config.blacklists:
-            listed, bad = read_blacklist(blacklist)
-            entries.extend(listed)
-            blacklist_errors.extend(bad)
-        if progress:
-            progress(f"讀取、整理與偵測 reading, preparing and detecting ({engine})", 0, 1)
-        ran = spark_prepare.run(
-            paths,
-            options,
-            config,
-            calendar,
-            blacklist_table(entries),
-            chosen,
-            shared,
-            spark=spark_session,
-            master=spark_master,
-        )
-        rows, top_sources, top_accounts, event_count = ran.rows, ran.top_sources, ran.top_accounts, ran.count
-        errors = ran.errors + blacklist_errors
-        notes = ran.notes
-        summaries = [
-            InputSummary(i.path, "parquet", i.records, i.events, i.quarantined, 0) for i in ran.inputs
-        ]
-        if calendar is not None:
-            notes.extend(_calendar_notes(calendar, ran.local_years))
-        timings["detect"] = time.perf_counter() - clock
-    else:
-        rows, top_sources, top_accounts, event_count, errors, notes, summaries = _driver_prepared(
-            paths,
-            config,
-            options,
-            format,
-            engine,
-            spark_master,
-            spark_session,
-            progress,
-            calendar,
-            chosen,
-            shared,
-            timings,
-        )
+    outcome = _spark_prepared(run) if prepared_on == "spark" else _driver_prepared(run)
+    rows, top_sources, top_accounts = outcome.rows, outcome.top_sources, outcome.top_accounts
+    errors = outcome.errors + blacklist_errors
+    notes, summaries = outcome.notes, outcome.summaries
+    if calendar is not None:
+        notes.extend(_calendar_notes(calendar, outcome.local_years))
     if progress:
         progress("偵測完成 detected", 1, 1)
 
@@ -249,7 +218,7 @@ def _analyse(
         counts=counts,
         top_sources=top_sources,
         top_accounts=top_accounts,
-        events=event_count,
+        events=outcome.count,
         notes=notes,
         detections=[d for d, _ in chosen],
         parameters=run_parameters,
@@ -257,64 +226,108 @@ def _analyse(
     )
 
 
-def _driver_prepared(
-    paths,
-    config,
-    options,
-    format,
-    engine,
-    spark_master,
-    spark_session,
-    progress,
-    calendar,
-    chosen,
-    shared,
-    timings,
-):
+@dataclass
+class _Run:
+    """What both ways of preparing the events need from `_analyse`."""
+
+    paths: list[Path]
+    config: LoginConfig
+    options: ReadOptions
+    format: str | None
+    engine: str
+    spark_master: str
+    spark_session: Any
+    progress: Progress | None
+    calendar: HolidayCalendar | None
+    chosen: list[tuple[Detection, dict[str, Any]]]
+    shared: dict[str, Any]
+    blacklist: Any  # blacklist.blacklist_table of every entry
+    timings: dict[str, float]
+
+
+@dataclass
+class _Found:
+    """What a way of preparing the events and running the detections returns."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    top_sources: list
+    top_accounts: list
+    count: int
+    errors: list[InputError]  # the inputs' quarantine (the blacklists' is added by the caller)
+    notes: list[Text]
+    summaries: list[InputSummary]
+    local_years: set[int]
+
+
+def _spark_prepared(run: _Run) -> _Found:
+    """Spark reads, prepares and detects (every input is Parquet)."""
+    from zhengan.checks.logins.engines import spark_prepare
+
+    clock = time.perf_counter()
+    if run.progress:
+        run.progress(f"讀取、整理與偵測 reading, preparing and detecting ({run.engine})", 0, 1)
+    ran = spark_prepare.run(
+        run.paths,
+        run.options,
+        run.config,
+        run.calendar,
+        run.blacklist,
+        run.chosen,
+        run.shared,
+        spark=run.spark_session,
+        master=run.spark_master,
+    )
+    run.timings["detect"] = time.perf_counter() - clock
+    summaries = [InputSummary(i.path, "parquet", i.records, i.events, i.quarantined, 0) for i in ran.inputs]
+    return _Found(
+        ran.rows,
+        ran.top_sources,
+        ran.top_accounts,
+        ran.count,
+        ran.errors,
+        ran.notes,
+        summaries,
+        ran.local_years,
+    )
+
+
+def _driver_prepared(run: _Run) -> _Found:
     """Read and prepare on this machine (Arrow), then run the detections on the engine."""
     clock = time.perf_counter()
-    results, errors, notes, summaries = read_inputs(paths, options, format, progress)
-    timings["read"] = time.perf_counter() - clock
-
-    entries = []
-    for blacklist in config.blacklists:
-        listed, bad = read_blacklist(blacklist)
-        entries.extend(listed)
-        errors.extend(bad)
-    if progress:
-        progress("整理事件 preparing events", 0, 1)
+    results, errors, notes, summaries = read_inputs(run.paths, run.options, run.format, run.progress)
+    run.timings["read"] = time.perf_counter() - clock
+    if run.progress:
+        run.progress("整理事件 preparing events", 0, 1)
     clock = time.perf_counter()
-    prepared = prepare(results, config, calendar)
+    prepared = prepare(results, run.config, run.calendar)
     del results  # the prepared table holds what the detections need
-    if calendar is not None:
-        notes.extend(_calendar_notes(calendar, local_years(prepared)))
-    timings["prepare"] = time.perf_counter() - clock
+    years = local_years(prepared) if run.calendar is not None else set()
+    run.timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    if progress:
-        progress(f"偵測 detecting ({engine})", 0, 1)
+    if run.progress:
+        run.progress(f"偵測 detecting ({run.engine})", 0, 1)
     top: dict[str, tuple[list, list]] = {}
-    if engine == "duckdb":
+    if run.engine == "duckdb":
         from zhengan.checks.logins.engines import duckdb_engine
 
         # the top lists come from the engine's unusual events (every failure) rather than a scan of all
         rows = duckdb_engine.run(
             prepared,
-            blacklist_table(entries),
-            chosen,
-            shared,
-            timings=timings,
+            run.blacklist,
+            run.chosen,
+            run.shared,
+            timings=run.timings,
             on_unusual=lambda connection: top.update(lists=_top_lists(connection, "unusual")),
         )
     else:
         from zhengan.checks.logins.engines import spark_engine
 
         rows = spark_engine.run(
-            prepared, blacklist_table(entries), chosen, shared, spark=spark_session, master=spark_master
+            prepared, run.blacklist, run.chosen, run.shared, spark=run.spark_session, master=run.spark_master
         )
-    timings["detect"] = time.perf_counter() - clock
-
-    top_sources, top_accounts = top["lists"] if engine == "duckdb" else _top(prepared)
-    return rows, top_sources, top_accounts, prepared.count, errors, notes, summaries
+    run.timings["detect"] = time.perf_counter() - clock
+    top_sources, top_accounts = top["lists"] if run.engine == "duckdb" else _top(prepared)
+    return _Found(rows, top_sources, top_accounts, prepared.count, errors, notes, summaries, years)
 
 
 def _calendar_notes(calendar, years: set[int]) -> list[Text]:
@@ -439,23 +452,14 @@ def _top(prepared: PreparedEvents, limit: int = 10) -> tuple[list, list]:
 
 def _top_lists(connection, table: str, limit: int = 10) -> tuple[list, list]:
     """`_top` from `table` (`events`, or the DuckDB engine's `unusual` events, which hold every failure)."""
-    connection.execute(
-        f"CREATE TEMP TABLE __failures AS SELECT source_ip, user_name FROM {table} WHERE event_outcome = 'failure'"
+    sources, accounts = (
+        [
+            (r[0], int(r[1]), int(r[2]))
+            for r in connection.execute(top_failures_sql(table, key, other, limit)).fetchall()
+        ]
+        for key, other in TOP_LISTS
     )
-    try:
-        sources = connection.execute(
-            """SELECT source_ip, count(*) AS n, count(DISTINCT user_name) FROM __failures
-               WHERE source_ip IS NOT NULL GROUP BY source_ip ORDER BY n DESC, source_ip LIMIT ?""",
-            [limit],
-        ).fetchall()
-        accounts = connection.execute(
-            """SELECT user_name, count(*) AS n, count(DISTINCT source_ip) FROM __failures
-               WHERE user_name IS NOT NULL GROUP BY user_name ORDER BY n DESC, user_name LIMIT ?""",
-            [limit],
-        ).fetchall()
-    finally:
-        connection.execute("DROP TABLE __failures")
-    return [tuple(r) for r in sources], [tuple(r) for r in accounts]
+    return sources, accounts
 
 
 def _observations(chosen, alerts, summaries, notifications, counts) -> list[Observation]:

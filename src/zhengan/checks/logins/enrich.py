@@ -201,8 +201,13 @@ def local_years(prepared: PreparedEvents) -> set[int]:
     if prepared.count == 0:
         return set()
     bounds = pc.min_max(prepared.events["epoch"]).as_py()
-    # the local day of the first and last instant, as the events' own (division truncating toward zero)
-    low, high = (int((bounds[k] + prepared.utc_offset_seconds) / 86400) for k in ("min", "max"))
+    return years_between(bounds["min"], bounds["max"], prepared.utc_offset_seconds)
+
+
+def years_between(first_epoch: int, last_epoch: int, utc_offset_seconds: int) -> set[int]:
+    """The years of the local days from the first to the last instant (division truncating toward zero,
+    as the events' own local days); shared by the Spark-prepared path."""
+    low, high = (int((epoch + utc_offset_seconds) / 86400) for epoch in (first_epoch, last_epoch))
     return set(
         range(date.fromordinal(EPOCH_ORDINAL + low).year, date.fromordinal(EPOCH_ORDINAL + high).year + 1)
     )

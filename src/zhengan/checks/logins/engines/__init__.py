@@ -20,6 +20,17 @@ EVENT_AGGREGATES = """
     array_agg(DISTINCT e.rid) AS event_rids"""
 
 
+# The daily report's top lists (failures per source address and per account), the same SQL on every engine.
+TOP_LISTS = (("source_ip", "user_name"), ("user_name", "source_ip"))
+
+
+def top_failures_sql(table: str, key: str, other: str, limit: int = 10) -> str:
+    """The `key` values with the most failures in `table` (ties by name), with how many distinct `other`."""
+    return f"""SELECT {key}, count(*) AS n, count(DISTINCT {other}) AS m FROM {table}
+               WHERE event_outcome = 'failure' AND {key} IS NOT NULL
+               GROUP BY {key} ORDER BY n DESC, {key} LIMIT {int(limit)}"""
+
+
 LISTS = ("user_names", "customer_names", "source_ips", "detail")
 NUMBERS = ("first_epoch", "last_epoch", "event_count", "observed")
 

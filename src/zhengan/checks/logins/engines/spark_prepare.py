@@ -36,8 +36,8 @@ import pyarrow.parquet as pq
 
 from zhengan.checks.logins import readers
 from zhengan.checks.logins.config import LoginConfig
-from zhengan.checks.logins.engines import spark_engine
-from zhengan.checks.logins.enrich import EPOCH_ORDINAL, _addresses, calendar_table
+from zhengan.checks.logins.engines import TOP_LISTS, spark_engine, top_failures_sql
+from zhengan.checks.logins.enrich import _addresses, calendar_table, years_between
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.readers.mapping import (
@@ -412,13 +412,9 @@ def run(
         top_sources, top_accounts = (
             [
                 (r[0], int(r[1]), int(r[2]))
-                for r in spark.sql(
-                    f"""SELECT {key}, count(*) AS n, count(DISTINCT {other}) AS m FROM unusual
-                        WHERE event_outcome = 'failure' AND {key} IS NOT NULL
-                        GROUP BY {key} ORDER BY n DESC, {key} LIMIT {int(limit)}"""
-                ).collect()
+                for r in spark.sql(top_failures_sql("unusual", key, other, limit)).collect()
             ]
-            for key, other in (("source_ip", "user_name"), ("user_name", "source_ip"))
+            for key, other in TOP_LISTS
         )
         count, low, high = spark.sql("SELECT count(*), min(epoch), max(epoch) FROM events").collect()[0]
         rows = spark_engine.detect(spark, detections, SparkEventIds(files))
@@ -432,15 +428,5 @@ def run(
         top_sources=top_sources,
         top_accounts=top_accounts,
         count=int(count),
-        local_years=_years(low, high, config.utc_offset_hours * 3600) if count else set(),
-    )
-
-
-def _years(low: int, high: int, offset: int) -> set[int]:
-    """As `enrich.local_years`: the local days of the first and last instant (division toward zero)."""
-    from datetime import date
-
-    first, last = (int((bound + offset) / 86400) for bound in (low, high))
-    return set(
-        range(date.fromordinal(EPOCH_ORDINAL + first).year, date.fromordinal(EPOCH_ORDINAL + last).year + 1)
+        local_years=years_between(low, high, config.utc_offset_hours * 3600) if count else set(),
     )
