@@ -9,6 +9,7 @@ import yaml
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import ConfigError, LoginConfig
+from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.rules import load_detections
 
 from .groundtruth import false_alerts, missed_attacks
@@ -117,6 +118,55 @@ def test_off_hours_weekend_and_service_exemption(tmp_path: Path):
     assert {s["subject"]: s["notable"] for s in analyse([path], strict).summaries}[
         "svc-batch 2026-11-20"
     ] is True
+
+
+def test_firm_account_rules_type_sshd_and_windows_accounts(tmp_path: Path, data_dir: Path):
+    """sshd and Windows logs do not type accounts: the firm's `account_types` rules come first, then
+    the reader's fallback (staff), so a service account's nightly batch over ssh is exempt from off-hours
+    as it is from a CSV that says `service`; root and the built-in Administrator stay admin."""
+    log = tmp_path / "auth.log"
+    log.write_text(
+        "Nov 20 23:00:01 core-db-01 sshd[4100]: Accepted publickey for svc-batch from 10.20.0.4 port 50122 ssh2\n"
+        "Nov 20 23:05:09 core-db-01 sshd[4107]: Accepted password for ops01 from 10.20.0.5 port 50140 ssh2\n"
+        "Nov 20 23:06:10 core-db-01 sshd[4111]: Accepted password for root from 10.20.0.6 port 50141 ssh2\n"
+        "Nov 20 23:07:11 core-db-01 sshd[4112]: Accepted password for v-acme01 from 10.20.0.7 port 50142 ssh2\n",
+        encoding="utf-8",
+    )
+    windows = data_dir / "windows-evtx" / "Security_short_selected.evtx"
+    rules = [
+        {"pattern": "^svc[-_]", "type": "service"},
+        {"pattern": "^v-", "type": "vendor"},
+        {"pattern": "^(root|Administrator)$", "type": "customer"},  # the log's own type wins over a rule
+    ]
+    config = LoginConfig(core_hosts=["core-db-01", "temporal"], account_types=rules)
+    summaries = {s["subject"]: s for s in analyse([log, windows], config, ReadOptions(year=2026)).summaries}
+    assert {subject: s["notable"] for subject, s in summaries.items()} == {
+        "svc-batch 2026-11-20": False,  # service: exempt from office hours
+        "ops01 2026-11-20": True,  # staff (the sshd fallback), after 19:00
+        "root 2026-11-20": True,
+        "v-acme01 2026-11-20": True,
+        "Administrator 2016-06-29": True,  # a failure
+    }
+    types = {subject.split()[0]: _account_type(s) for subject, s in summaries.items()}
+    assert types == {
+        "svc-batch": "service",
+        "ops01": "staff",
+        "root": "admin",
+        "v-acme01": "vendor",
+        "Administrator": "admin",
+    }
+    # Without rules the firm's default (customer) does not reach sshd accounts: the fallback is staff.
+    plain = analyse([log], LoginConfig(core_hosts=["core-db-01"]), ReadOptions(year=2026))
+    assert {s["subject"].split()[0]: _account_type(s) for s in plain.summaries} == {
+        "svc-batch": "staff",
+        "ops01": "staff",
+        "root": "admin",
+        "v-acme01": "staff",
+    }
+
+
+def _account_type(summary: dict) -> str:
+    return next(item.removeprefix("type ") for item in summary["detail"] if item.startswith("type "))
 
 
 def test_bad_account_type_pattern_is_refused(tmp_path: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -253,3 +254,53 @@ def test_parquet(data_dir: Path):
 )
 def test_format_detection(data_dir: Path, relative: str, expected: str):
     assert readers.detect_format(data_dir / relative) == expected
+
+
+GENUINE_EVTX = "windows-evtx/Security_short_selected.evtx"
+
+
+def test_genuine_evtx_is_read_as_counted_by_hand(data_dir: Path):
+    """A Security log written by Windows itself (tests/data/logins/windows-evtx/README.md): seven
+    records, one of them a login event, Remote Desktop guessing the built-in Administrator's password."""
+    path = data_dir / GENUINE_EVTX
+    result = windows_evtx.read(path, ReadOptions())
+    events = rows(result)
+    # By hand: 5152, 4611, 4776 (the NTLM check of the attempt that follows), 4625, 5152, 5157, 4673.
+    assert result.records == 7 and result.skipped == 6 and result.errors == []
+    assert events == [
+        {
+            "timestamp": datetime(2016, 6, 29, 15, 24, 36, 686000, tzinfo=UTC),
+            "event_outcome": "failure",
+            "event_action": "logon",
+            "user_name": "Administrator",
+            "user_type": "admin",  # the built-in administrator, as sshd's root
+            "source_ip": "23.94.153.202",
+            "source_country": None,
+            "host_name": "temporal",
+            "service_name": "windows",
+            "event_reason": "wrong password; logon type 10 (RemoteInteractive); domain TEMPORAL",
+            "source_file": str(path),
+            "source_line": 319457832,
+            "event_id": f"{path}:319457832",
+        }
+    ]
+
+
+def test_genuine_evtx_reads_alike_as_xml_and_json_exports(data_dir: Path, tmp_path: Path):
+    # The same seven genuine records rendered by the `evtx` parser as XML (a wevtutil-style file of
+    # <Event> elements) and as JSON lines (what `evtx_dump -o jsonl` writes) give the same events.
+    from evtx import PyEvtxParser
+
+    xml_path, json_path = tmp_path / "Security.xml", tmp_path / "Security.jsonl"
+    xml_records = [r["data"].split("?>", 1)[-1].strip() for r in PyEvtxParser(str(data_dir / GENUINE_EVTX))]
+    xml_path.write_text("\n".join(xml_records) + "\n", encoding="utf-8")
+    json_records = [r["data"] for r in PyEvtxParser(str(data_dir / GENUINE_EVTX)).records_json()]
+    json_path.write_text("\n".join(json.dumps(json.loads(r)) for r in json_records) + "\n", encoding="utf-8")
+
+    def strip(result):
+        return [{k: v for k, v in e.items() if k not in ("source_file", "event_id")} for e in rows(result)]
+
+    from_evtx = windows_evtx.read(data_dir / GENUINE_EVTX, ReadOptions())
+    for result in (windows_xml.read(xml_path, ReadOptions()), windows_json.read(json_path, ReadOptions())):
+        assert (result.records, result.skipped, result.errors) == (7, 6, [])
+        assert strip(result) == strip(from_evtx)

@@ -33,6 +33,7 @@ from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import EventIds, ReadResult
 from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _chunkwise, _member
+from zhengan.checks.logins.schema import FALLBACK_TYPE
 
 # The reader columns the preparation needs.
 READ_COLUMNS = (
@@ -109,9 +110,17 @@ def prepare(
     results: list[ReadResult], config: LoginConfig, calendar: HolidayCalendar | None = None
 ) -> PreparedEvents:
     inputs, tables, first = [], [], 0
+    fallbacks = any(FALLBACK_TYPE in result.table.column_names for result in results)
     for result in results:
         inputs.append((first, result.event_ids()))
-        tables.append(pa.table({name: result.table[name] for name in READ_COLUMNS}))  # all nullable
+        columns = {name: result.table[name] for name in READ_COLUMNS}  # all nullable
+        if fallbacks:
+            columns[FALLBACK_TYPE] = (
+                result.table[FALLBACK_TYPE]
+                if FALLBACK_TYPE in result.table.column_names
+                else pa.nulls(result.table.num_rows, TEXT)
+            )
+        tables.append(pa.table(columns))
         first += result.table.num_rows
     table = _concat(tables)
     count = table.num_rows
@@ -241,7 +250,8 @@ def row_numbers(count: int, kind: pa.DataType) -> pa.Array:
 
 
 def _user_types(table: pa.Table, config: LoginConfig) -> pa.ChunkedArray:
-    """The log's own account type, else the firm's first matching rule, else the firm's default."""
+    """The log's own account type, else the firm's first matching rule, else the reader's fallback for
+    its format (`schema.FALLBACK_TYPE`: staff for sshd and Windows logs), else the firm's default."""
     user_type = table["user_type"]
     if not config.account_types and user_type.null_count == 0 and not _null_values(user_type):
         return user_type
@@ -249,6 +259,8 @@ def _user_types(table: pa.Table, config: LoginConfig) -> pa.ChunkedArray:
     for rule in config.account_types:
         matches = pc.fill_null(pc.match_substring_regex(table["user_name"], rule.pattern), False)
         user_type = pc.if_else(pc.and_(pc.is_null(user_type), matches), rule.type, user_type)
+    if FALLBACK_TYPE in table.column_names:
+        user_type = pc.coalesce(user_type, table[FALLBACK_TYPE])
     return pc.fill_null(user_type, config.default_user_type)
 
 

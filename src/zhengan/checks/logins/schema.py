@@ -58,6 +58,10 @@ EVENT_SCHEMA = pa.schema(
     ]
 )
 COLUMNS = tuple(EVENT_SCHEMA.names)
+# An optional column beside EVENT_SCHEMA's: the type a reader gives accounts that neither the log nor the
+# firm's `account_types` rules type (sshd and Windows logs: staff). `user_type` stays null for them, so
+# the firm's rules come first (enrich._user_types); `ReadResult.events()` shows the fallback.
+FALLBACK_TYPE = "user_type_fallback"
 
 
 def event_id(source_file: str, line: int) -> str:
@@ -71,6 +75,7 @@ class EventBuilder:
     def __init__(self, source_file: str) -> None:
         self.source_file = source_file
         self._columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+        self._fallbacks: list[str | None] = []
 
     def __len__(self) -> int:
         return len(self._columns["event_id"])
@@ -90,6 +95,7 @@ class EventBuilder:
         service_name: str | None = None,
         reason: str | None = None,
         suffix: str = "",
+        fallback_type: str | None = None,
     ) -> None:
         if timestamp.tzinfo is None:
             raise ValueError("naive timestamp / 時間未標示時區")
@@ -113,9 +119,13 @@ class EventBuilder:
         }
         for name, value in values.items():
             self._columns[name].append(value)
+        self._fallbacks.append(fallback_type)
 
     def table(self) -> pa.Table:
-        return pa.table(self._columns, schema=EVENT_SCHEMA)
+        table = pa.table(self._columns, schema=EVENT_SCHEMA)
+        if any(value is not None for value in self._fallbacks):
+            table = table.append_column(FALLBACK_TYPE, pa.array(self._fallbacks, pa.string()))
+        return table
 
 
 def empty_table() -> pa.Table:

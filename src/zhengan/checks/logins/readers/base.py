@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zhengan.checks.logins.schema import EVENT_SCHEMA, event_id
+from zhengan.checks.logins.schema import EVENT_SCHEMA, FALLBACK_TYPE, event_id
 from zhengan.checks.result import InputError, SourceRef
 from zhengan.text import Text
 
@@ -102,6 +102,9 @@ class ReadResult:
             lines, names = self.ids.column(table.num_rows)
             table = table.append_column("source_file", pa.repeat(pa.scalar(self.ids.file), table.num_rows))
             table = table.append_column("source_line", lines).append_column("event_id", names)
+        if FALLBACK_TYPE in table.column_names:
+            typed = pc.coalesce(table["user_type"].cast(pa.string()), table[FALLBACK_TYPE])
+            table = table.set_column(table.schema.get_field_index("user_type"), "user_type", typed)
         columns = [table.column(f.name).cast(f.type) for f in EVENT_SCHEMA]
         return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)
 

@@ -141,7 +141,8 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                         timestamp=moment,
                         outcome="success" if success else "failure",
                         user_name=user,
-                        user_type=_user_type(user, default_type),
+                        user_type=_user_type(user),
+                        fallback_type=default_type,
                         source_ip=attempt["ip"],
                         host_name=host,
                         service_name="ssh",
@@ -171,7 +172,8 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             timestamp=attempt.moment,
             outcome="failure",
             user_name=attempt.user,
-            user_type=_user_type(attempt.user, default_type),
+            user_type=_user_type(attempt.user),
+            fallback_type=default_type,
             source_ip=attempt.ip,
             host_name=attempt.host,
             service_name="ssh",
@@ -181,5 +183,6 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     return ReadResult(table=table, errors=errors, notes=notes, skipped=skipped, records=records)
 
 
-def _user_type(user: str | None, default: str) -> str:
-    return "admin" if user == "root" else default
+def _user_type(user: str | None) -> str | None:
+    """root is an administrator; other accounts are typed by the firm's rules, else `default_type`."""
+    return "admin" if user == "root" else None

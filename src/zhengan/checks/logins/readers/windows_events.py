@@ -55,6 +55,10 @@ SYSTEM_TIME = re.compile(
 )
 SYSTEM_SIDS = {"S-1-5-18", "S-1-5-19", "S-1-5-20", "S-1-5-7"}
 SYSTEM_NAMES = {"SYSTEM", "LOCAL SERVICE", "NETWORK SERVICE", "ANONYMOUS LOGON", "-", ""}
+# The built-in administrator: its relative id is 500 whatever it is renamed to; a failed logon carries
+# the NULL SID (S-1-0-0), so the name is checked too. Typed `admin`, as sshd's `root` is.
+BUILTIN_ADMIN_NAME = "ADMINISTRATOR"
+BUILTIN_ADMIN_RID = "-500"
 
 
 class NotALogin(Exception):
@@ -74,10 +78,11 @@ def parse_system_time(value: str) -> datetime:
     return moment
 
 
-def login_fields(
-    event_id: int, computer: str | None, data: dict[str, Any], default_user_type: str
-) -> dict[str, Any]:
-    """The login-event fields of one 4624/4625/4740 record; raises NotALogin for machine accounts."""
+def login_fields(event_id: int, computer: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The login-event fields of one 4624/4625/4740 record; raises NotALogin for machine accounts.
+
+    `user_type` is `admin` for the built-in administrator and otherwise None: the firm's `account_types`
+    rules type the account, else the reader's fallback (`--default-user-type`, default staff)."""
     if event_id not in LOGIN_EVENT_IDS:
         raise NotALogin(f"event {event_id}")
     user = _text(data.get("TargetUserName"))
@@ -86,6 +91,8 @@ def login_fields(
         raise NotALogin("machine or system account")
     if (user or "").upper().startswith(("DWM-", "UMFD-")):
         raise NotALogin("desktop window manager / font driver session")
+    builtin_admin = (user or "").upper() == BUILTIN_ADMIN_NAME or sid.endswith(BUILTIN_ADMIN_RID)
+    user_type = "admin" if builtin_admin else None
     domain = _text(data.get("TargetDomainName"))
     ip = _text(data.get("IpAddress"))
     if ip in ("-", "", "::1", "127.0.0.1"):
@@ -99,7 +106,7 @@ def login_fields(
             "outcome": "failure",
             "action": "lockout",
             "user_name": user,
-            "user_type": default_user_type,
+            "user_type": user_type,
             "source_ip": None,
             "host_name": computer,
             "reason": f"account locked out (caller computer {domain})" if domain else "account locked out",
@@ -121,7 +128,7 @@ def login_fields(
         # The bare account name: 4740 carries no domain (its TargetDomainName is the caller computer),
         # and one account must group the same in 4625 and 4740; the domain goes into the reason.
         "user_name": user,
-        "user_type": default_user_type,
+        "user_type": user_type,
         "source_ip": ip,
         "host_name": computer,
         "reason": f"{reason}; domain {domain}" if domain and domain != "-" and reason else reason,

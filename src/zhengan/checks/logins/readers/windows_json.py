@@ -58,7 +58,7 @@ def read_records(file: str, items: list[tuple[int, str, Any]], options: ReadOpti
             record_id = system.get("EventRecordID")
             number = int(record_id) if record_id is not None else position
             moment = windows_events.parse_system_time(system["TimeCreated"]["#attributes"]["SystemTime"])
-            fields = windows_events.login_fields(event_id, _text(system.get("Computer")), data, default_type)
+            fields = windows_events.login_fields(event_id, _text(system.get("Computer")), data)
         except windows_events.NotALogin:
             skipped += 1
             continue
@@ -66,7 +66,11 @@ def read_records(file: str, items: list[tuple[int, str, Any]], options: ReadOpti
             errors.append(windows_events.unreadable(file, position, exc, raw))
             continue
         events.add(
-            line=number, timestamp=moment, service_name="windows", **windows_events.builder_fields(fields)
+            line=number,
+            timestamp=moment,
+            service_name="windows",
+            fallback_type=default_type,
+            **windows_events.builder_fields(fields),
         )
     return ReadResult(table=events.table(), errors=errors, skipped=skipped, records=len(items))
 

@@ -58,7 +58,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                 item.attrib.get("Name"): item.text
                 for item in (data_element if data_element is not None else [])
             }
-            fields = windows_events.login_fields(event_id, computer, data, default_type)
+            fields = windows_events.login_fields(event_id, computer, data)
         except windows_events.NotALogin:
             skipped += 1
             continue
@@ -66,7 +66,11 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             errors.append(windows_events.unreadable(file, position, exc, raw))
             continue
         events.add(
-            line=number, timestamp=moment, service_name="windows", **windows_events.builder_fields(fields)
+            line=number,
+            timestamp=moment,
+            service_name="windows",
+            fallback_type=default_type,
+            **windows_events.builder_fields(fields),
         )
     return ReadResult(table=events.table(), errors=errors, skipped=skipped, records=len(elements))
 
