@@ -70,6 +70,7 @@ def test_samples_end_to_end(data_dir: Path, tmp_path: Path):
     markdown = paths["report_md"].read_text(encoding="utf-8")
     assert "各偵測結果 Counts per detection" in markdown and "logins.failed_passwords" in markdown
     assert "203.0.113.45" in markdown  # top failing source: root's three failures
+    assert "6 unreadable records quarantined." in markdown and "共分析" in markdown
     html = paths["report_html"].read_text(encoding="utf-8")
     assert "<table>" in html and "每日登入紀錄異常監控報告" in html
     result = CheckResult.from_json(paths["result"].read_text(encoding="utf-8"))

@@ -110,10 +110,15 @@ def _intro(analysis: Analysis) -> tuple[str, str]:
     )
     en = (
         f"This report is the record kept of the daily login monitoring (SR-3.6, CC17010-3.2, CC17010-11, "
-        f"CC17010-12). {analysis.events} events analysed: {len(analysis.alerts)} alerts, "
-        f"{len(analysis.notifications)} customers to notify, {len(analysis.quarantine)} unreadable records quarantined."
+        f"CC17010-12). {_count(analysis.events, 'event')} analysed: {_count(len(analysis.alerts), 'alert')}, "
+        f"{_count(len(analysis.notifications), 'customer')} to notify, "
+        f"{_count(len(analysis.quarantine), 'unreadable record')} quarantined."
     )
     return zh, en
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def render_markdown(analysis: Analysis) -> str:
