@@ -71,7 +71,11 @@ def tls(
     ca_file: Path | None = typer.Option(None, help="私有 CA 憑證檔。Private CA bundle for chain checks."),
     timeout: float = typer.Option(5.0, help="連線逾時秒數。Connect timeout in seconds."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="將結果存為 JSON。Write the result as JSON."
+        None,
+        "--json",
+        "--output",
+        "-o",
+        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
     ),
 ) -> None:
     """TLS 端點：通訊協定、加密套件、憑證效期與更換。TLS endpoints: protocols, ciphers, certificates, rotation."""
@@ -119,7 +123,11 @@ def eol(
     snapshot: Path | None = typer.Option(None, help="指定快照檔。Use this snapshot file."),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge as of this date."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="將結果存為 JSON。Write the result as JSON."
+        None,
+        "--json",
+        "--output",
+        "-o",
+        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
     ),
 ) -> None:
     """生命週期終止軟體與汰除預警（CC17010-1.10）。End-of-life software and replacement warnings."""
@@ -174,7 +182,11 @@ def scans(
     ),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge deadlines as of this date."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="將結果存為 JSON。Write the result as JSON."
+        None,
+        "--json",
+        "--output",
+        "-o",
+        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
     ),
 ) -> None:
     """匯入弱點與源碼掃描並追蹤修補期限。Import vulnerability and code scans; track remediation deadlines."""
@@ -211,7 +223,11 @@ def scan_coverage(
     months: int = typer.Option(6, help="掃描週期（月，SR-7.8）。Scan period in months."),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge as of this date."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="將結果存為 JSON。Write the result as JSON."
+        None,
+        "--json",
+        "--output",
+        "-o",
+        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
     ),
 ) -> None:
     """每個適用系統是否於半年內完成弱點掃描。Was every applicable system scanned within six months?"""

@@ -83,3 +83,31 @@ def test_tls_and_eol_commands(tmp_path, monkeypatch):
     inventory = Path(__file__).resolve().parents[2] / "data" / "eol" / "inventory" / "servers.csv"
     result = runner.invoke(app(), ["eol", str(inventory), "--as-of", "2025-06-01"])
     assert result.exit_code == 1 and "CC17010-1.10" in result.output
+
+
+def test_every_network_check_writes_its_result_with_json(tmp_path, monkeypatch):
+    # One convention across `zhengan check`: --json FILE writes the common result (as the identity
+    # checks do); --output / -o stays as the same option for scripts written before.
+    monkeypatch.setenv("ZHENGAN_DATA_DIR", str(tmp_path))
+    root = Path(__file__).resolve().parents[2] / "data"
+    state = tmp_path / "state.json"
+    as_of = ["--as-of", "2025-05-01"]
+    runs = {
+        "tls": ["tls", "--testssl", str(root / "tls" / "testssl" / "legacy-host.json")],
+        "eol": ["eol", str(root / "eol" / "inventory" / "servers.csv"), *as_of],
+        "scans": ["scans", str(DATA / "nessus" / "internal-2025H1.nessus"), "--state", str(state), *as_of],
+        "scan-coverage": [
+            "scan-coverage",
+            str(DATA / "register" / "systems.csv"),
+            "--state",
+            str(state),
+            *as_of,
+        ],
+    }
+    checks = {}
+    for name, arguments in runs.items():
+        out = tmp_path / f"{name}.json"
+        result = CliRunner().invoke(app(), [*arguments, "--json", str(out)])
+        assert result.exit_code in (0, 1), (name, result.output)
+        checks[name] = json.loads(out.read_text(encoding="utf-8"))["check"]
+    assert checks == {"tls": "tls.testssl", "eol": "eol", "scans": "scans", "scan-coverage": "scans.coverage"}
