@@ -6,8 +6,10 @@ with a plain SQL cursor, keys are real Fernet keys, the data migration runs thro
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import stat
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -220,6 +222,28 @@ def test_else_a_key_is_generated_once_into_the_data_directory(monkeypatch, tmp_p
     assert field_keys(tmp_path) == first
     path.write_text(f"{NEW}\n# the key before 2026-12\n{first[0]}\n")
     assert field_keys(tmp_path) == [NEW, first[0]]
+
+
+def _first_start(directory: str, barrier, keys) -> None:
+    barrier.wait()
+    keys.put(field_keys(Path(directory)))
+
+
+def test_processes_starting_together_share_one_whole_key(monkeypatch, tmp_path):
+    # Eight processes released at once on an empty data directory: each reads the same complete key,
+    # never an empty or half-written file, and no temporary file is left behind.
+    monkeypatch.delenv("ZHENGAN_FIELD_KEYS", raising=False)
+    context = multiprocessing.get_context("fork")
+    barrier, keys = context.Barrier(8), context.Queue()
+    workers = [context.Process(target=_first_start, args=(str(tmp_path), barrier, keys)) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    seen = [keys.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert len({tuple(k) for k in seen}) == 1 and len(seen[0]) == 1 and Fernet(seen[0][0])
+    assert [p.name for p in tmp_path.iterdir()] == ["field_keys"]
 
 
 @pytest.mark.django_db

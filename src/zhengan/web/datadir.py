@@ -7,8 +7,10 @@ data directory, readable by its owner only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,15 +22,22 @@ def data_dir() -> Path:
 
 
 def _generated_once(path: Path, generate: Callable[[], str]) -> str:
-    """The text of `path`, written first with `generate()` and mode 0600 if it does not exist yet."""
+    """The text of `path`, written first with `generate()` and mode 0600 if it does not exist yet.
+
+    The key is written whole into a private temporary file, which is then hard-linked to `path`: the link
+    appears atomically and fails if `path` exists, so two processes starting together both read the one
+    key that was linked first, and neither can read a file still being written."""
     if not path.exists():
-        # O_EXCL: two processes starting together must not overwrite each other's key.
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text(encoding="ascii")
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(generate())
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(generate())
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):  # another process linked its key first
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text(encoding="ascii")
 
 
