@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from zhengan.spreadsheet_safety import no_formulas
 from zhengan.text import Text
 
 # (key, Chinese label) in file order. Headers are written "名稱 / name"; either side is accepted on import.
@@ -344,5 +345,6 @@ def write_xlsx(rows: list[RegisterRow]) -> bytes:
         sheet.append(_cells(row))
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
+    no_formulas(workbook)
     workbook.save(out)
     return out.getvalue()

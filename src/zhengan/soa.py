@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from zhengan.applicability import Statement
+from zhengan.spreadsheet_safety import no_formulas
 from zhengan.timeutil import format_taipei
 
 STRENGTH_LABELS = {"must": "應 must", "should": "宜 should", "may": "得 may"}
@@ -162,5 +163,6 @@ def write_xlsx(statement: Statement, path: Path | str) -> Path:
     for row in summary_rows(statement):
         summary.append(list(row.values()))
     summary.column_dimensions["B"].width = 60
+    no_formulas(workbook)
     workbook.save(path)
     return path

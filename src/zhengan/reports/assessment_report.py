@@ -19,6 +19,7 @@ from zhengan.reports.assessment_data import (
     severity_label,
 )
 from zhengan.reports.charts import bar_chart_png, bar_chart_svg
+from zhengan.spreadsheet_safety import no_formulas
 from zhengan.text import Text
 
 SECTIONS: dict[str, Text] = {
@@ -428,6 +429,7 @@ def write_xlsx(data: AssessmentReportData, path: Path | str, lang: str = "zh") -
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index in range(len(header)):
             sheet.column_dimensions[chr(ord("A") + index)].width = 28
+    no_formulas(workbook)
     workbook.save(path)
     return path
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from zhengan.checks.firewall.analysis import RuleFacts
 from zhengan.checks.firewall.model import ACTION_LABELS
 from zhengan.checks.result import SEVERITY_LABELS, STATUS_LABELS, CheckResult
+from zhengan.spreadsheet_safety import no_formulas
 from zhengan.text import Text
 from zhengan.timeutil import format_taipei
 
@@ -118,6 +119,7 @@ def write_xlsx(path: Path, result: CheckResult, facts: list[RuleFacts], scope: s
     signoff.column_dimensions["B"].width = 60
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".xlsx.part")
+    no_formulas(workbook)
     workbook.save(temporary)
     temporary.replace(path)  # never a half-written record
     return path

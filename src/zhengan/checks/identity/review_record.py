@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from zhengan.checks.identity.account_model import ACCOUNT_TYPE_LABELS
 from zhengan.checks.identity.accounts import Review
 from zhengan.checks.result import STATUS_LABELS, CheckResult, Status
+from zhengan.spreadsheet_safety import no_formulas
 from zhengan.timeutil import format_taipei
 
 DECISIONS = ["保留 Keep", "停用 Disable", "刪除 Delete", "調整權限 Change rights", "補正資料 Correct data"]
@@ -152,6 +153,7 @@ def write_review_record(path: Path, result: CheckResult, review: Review) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
+    no_formulas(workbook)
     try:
         workbook.save(temporary)
         os.replace(temporary, path)

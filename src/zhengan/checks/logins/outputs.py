@@ -15,6 +15,7 @@ from pathlib import Path
 from zhengan.checks.logins.analyse import Analysis
 from zhengan.checks.logins.quarantine import write_quarantine
 from zhengan.checks.logins.report import render_html, render_markdown
+from zhengan.spreadsheet_safety import csv_text
 
 ALERT_CSV_COLUMNS = [
     "alert_id",
@@ -100,4 +101,4 @@ def _csv(path: Path, rows: list[dict], columns: list[str]) -> None:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_text(_cell(row.get(c))) for c in columns])
