@@ -25,8 +25,10 @@ def test_account_names_cannot_become_spreadsheet_formulas(data_dir: Path, tmp_pa
     assert result.exit_code in (0, 1), result.output
     with (out / "alerts.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    subjects = {row["detection"]: row["subject"] for row in rows if row["detection"] == "logins.failed_passwords"}
-    assert subjects == {"logins.failed_passwords": "'=HYPERLINK(\"http://evil.example/x\",\"click\")"}
+    subjects = {
+        row["detection"]: row["subject"] for row in rows if row["detection"] == "logins.failed_passwords"
+    }
+    assert subjects == {"logins.failed_passwords": '\'=HYPERLINK("http://evil.example/x","click")'}
     assert {row["user_names"] for row in rows} >= {"'@SUM(1+1)"}
     for row in rows:
         assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values()), row
