@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
@@ -16,16 +17,22 @@ console = Console()
 
 @app.command("analyse")
 def analyse_command(
-    inputs: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="登入紀錄檔 Log files"),
+    inputs: list[Path] = typer.Argument(..., help="登入紀錄檔 Log files"),
     format: str | None = typer.Option(
-        None, "--format", help="格式（預設自動判斷）Format; auto-detected if omitted"
+        None,
+        "--format",
+        help="格式（預設自動判斷）Format, auto-detected if omitted: csv, jsonl, parquet, sshd, syslog5424, "
+        "evtx, windows-xml, windows-json",
     ),
     config: Path | None = typer.Option(
         None, "--config", exists=True, help="公司設定檔 YAML firm configuration"
     ),
     out: Path = typer.Option(Path("logins-out"), "--out", help="輸出資料夾 Output folder"),
-    engine: str = typer.Option("duckdb", "--engine", help="duckdb | spark"),
-    spark_master: str = typer.Option("local[2]", "--spark-master", help="Spark master URL"),
+    json_out: Path | None = typer.Option(
+        None, "--json", dir_okay=False, help="另將結果存為 JSON 檔 Also write the result as JSON"
+    ),
+    engine: str = typer.Option("duckdb", "--engine", help="分析引擎 Engine: duckdb | spark"),
+    spark_master: str = typer.Option("local[2]", "--spark-master", help="Spark 叢集位址 Spark master URL"),
     mapping: Path | None = typer.Option(
         None, "--mapping", exists=True, help="CSV/JSON 欄位對照檔 Column mapping"
     ),
@@ -39,18 +46,45 @@ def analyse_command(
         None, "--default-user-type", help="日誌未載明時之帳號類型 Account type when the log does not say"
     ),
 ) -> None:
-    """分析登入紀錄並產出警示、通知名單、隔離檔與每日報告。Analyse login logs."""
+    """分析登入紀錄並產出警示、通知名單、隔離檔與每日報告。Analyse login logs.
+
+    結束碼 Exit codes: 0 無須處理 nothing to act on; 1 有警示、應通知客戶、隔離紀錄或全無事件 alerts, customers
+    to notify, quarantined records or no events at all; 2 無法使用之輸入或設定 unusable input or configuration.
+    """
     from zhengan.checks.logins.analyse import analyse
     from zhengan.checks.logins.config import ConfigError, LoginConfig
     from zhengan.checks.logins.outputs import write_outputs
     from zhengan.checks.logins.readers import FORMATS, UnknownFormat
     from zhengan.checks.logins.readers.base import ReadOptions
     from zhengan.checks.logins.readers.mapping import MappingError
+    from zhengan.checks.logins.schema import USER_TYPES
 
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"格式須為 / format must be one of {', '.join(FORMATS)}")
     if engine not in ("duckdb", "spark"):
         raise typer.BadParameter("引擎須為 duckdb 或 spark / engine must be duckdb or spark")
+    if default_user_type is not None and default_user_type not in USER_TYPES:
+        raise typer.BadParameter(
+            f"{default_user_type!r}：帳號類型須為 / account type must be one of {', '.join(USER_TYPES)}",
+            param_hint="--default-user-type",
+        )
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise typer.BadParameter(
+            f"未知的時區 / unknown time zone {timezone!r} (e.g. Asia/Taipei)", param_hint="--timezone"
+        ) from exc
+    unusable = [
+        f"{path}: {'不是檔案 / not a file' if path.exists() else '找不到檔案 / file not found'}"
+        for path in inputs
+        if not path.is_file()
+    ]
+    if out.exists() and not out.is_dir():
+        unusable.append(f"{out}: 輸出位置已是檔案 / the output folder is an existing file")
+    if unusable:
+        for problem in unusable:
+            console.print(f"[red]{problem}[/red]")
+        raise typer.Exit(2)
     try:
         firm = LoginConfig.load(config)
     except ConfigError as exc:
@@ -99,6 +133,15 @@ def analyse_command(
     for note in analysis.notes:
         console.print(f"[yellow]{note.both()}[/yellow]")
     console.print(f"輸出 output: {out} ({', '.join(p.name for p in paths.values())})")
+    if json_out is not None:
+        json_out.write_text(paths["result"].read_text(encoding="utf-8"), encoding="utf-8")
+    act = (
+        any(alert["notable"] for alert in analysis.alerts)
+        or analysis.notifications
+        or analysis.quarantine
+        or analysis.events == 0  # an empty day: most likely a feed that broke
+    )
+    raise typer.Exit(1 if act else 0)
 
 
 @app.command("synth")

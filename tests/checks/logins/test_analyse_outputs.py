@@ -129,7 +129,7 @@ def test_cli_synth_then_analyse(tmp_path: Path):
             str(tmp_path / "out"),
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # attacks found: something to act on
     assert "logins.failed_passwords" in result.output and f"events: {truth['events']}" in result.output
     alerts = (tmp_path / "out" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(alerts) >= len(truth["attacks"]) - 3  # the three certificate/profile events are notifications

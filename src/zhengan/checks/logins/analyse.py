@@ -18,14 +18,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
+from pyarrow import ArrowException
+
 from zhengan.checks.logins import database, readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES, TOP_LISTS, top_failures_sql
 from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
 from zhengan.checks.logins.holidays import HolidayCalendar, load_calendar
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
+from zhengan.checks.logins.readers.mapping import MappingError
 from zhengan.checks.logins.rules import Detection, load_detections, parameters, shared_parameters
+from zhengan.checks.logins.schema import empty_table
 from zhengan.checks.result import (
     CheckResult,
     InputError,
@@ -81,7 +86,14 @@ def read_inputs(
     for index, path in enumerate(paths):
         if progress:
             progress(f"讀取 reading {path.name}", index, len(paths))
-        chosen, result = readers.read(path, options, format)
+        try:
+            chosen, result = readers.read(path, options, format)
+        except (readers.UnknownFormat, MappingError):
+            raise  # the firm's declaration (format, column mapping) is wrong: the run stops, exit 2
+        except (OSError, UnicodeError, ArrowException, duckdb.Error) as exc:
+            # A file that cannot be read at all (damaged, unreadable) is quarantined whole and named; the
+            # other inputs of the day are still analysed.
+            chosen, result = format or "?", _unreadable(path, exc)
         results.append(result)
         errors.extend(result.errors)
         notes.extend(result.notes)
@@ -93,6 +105,42 @@ def read_inputs(
     if progress:
         progress("讀取完成 read", len(paths), len(paths))
     return results, errors, notes, summaries
+
+
+def _unreadable(path: Path, exc: Exception) -> ReadResult:
+    reason = " ".join(str(exc).split())[:500] or type(exc).__name__
+    error = bad_record(str(path), None, f"檔案無法讀取：{reason}", f"file cannot be read: {reason}", None)
+    return ReadResult(table=empty_table(), errors=[error], records=0)
+
+
+def distinct_inputs(paths: list[Path]) -> tuple[list[Path], list[Text]]:
+    """The inputs without repeats: a file named twice, or two files with the same bytes (a rotated log
+    copied twice), is analysed once, or its attempts would count twice; a note names what was left out."""
+    kept: list[Path] = []
+    notes: list[Text] = []
+    by_content: dict[tuple[int, str], Path] = {}
+    seen: dict[Path, Path] = {}
+    sizes: dict[int, int] = {}
+    for path in paths:
+        sizes[path.stat().st_size] = sizes.get(path.stat().st_size, 0) + 1
+    for path in paths:
+        resolved = path.resolve()
+        first = seen.get(resolved)
+        if first is None and sizes[path.stat().st_size] > 1:
+            key = (path.stat().st_size, sha256_file(path))
+            first = by_content.setdefault(key, path)
+            first = None if first is path else first
+        if first is not None:
+            notes.append(
+                Text(
+                    zh=f"{path} 與 {first} 內容相同，只分析一次",
+                    en=f"{path} has the same content as {first}: analysed once",
+                )
+            )
+            continue
+        seen[resolved] = path
+        kept.append(path)
+    return kept, notes
 
 
 def analyse(
@@ -131,6 +179,7 @@ def _analyse(
         raise ValueError(f"未知的引擎 / unknown engine {engine!r}; one of {list(ENGINES)}")
     config = config or LoginConfig()
     options = options or ReadOptions()
+    paths, repeated = distinct_inputs(paths)
     started = datetime.now(UTC)
     detections = load_detections()
     chosen = [(d, parameters(d, config)) for d in detections if config.settings(d.id).enabled]
@@ -143,9 +192,17 @@ def _analyse(
     timings: dict[str, float] = {}
     entries, blacklist_errors = [], []
     for blacklist in config.blacklists:
-        listed, bad = read_blacklist(blacklist)
-        entries.extend(listed)
-        blacklist_errors.extend(bad)
+        listed = read_blacklist(blacklist, as_of=started)
+        entries.extend(listed.entries)
+        blacklist_errors.extend(listed.errors)
+        if listed.inactive:
+            repeated.append(
+                Text(
+                    zh=f"{blacklist}：{len(listed.inactive)} 筆 STIX 指標不在有效期間（valid_from／valid_until），未採用",
+                    en=f"{blacklist}: {len(listed.inactive)} STIX indicators outside their validity "
+                    "(valid_from / valid_until) were not applied",
+                )
+            )
     run = _Run(
         paths, config, options, format, engine, spark_master, spark_session, progress, calendar,
         chosen, shared, blacklist_table(entries), timings,
@@ -161,9 +218,17 @@ def _analyse(
     outcome = _spark_prepared(run) if prepared_on == "spark" else _driver_prepared(run)
     rows, top_sources, top_accounts = outcome.rows, outcome.top_sources, outcome.top_accounts
     errors = outcome.errors + blacklist_errors
-    notes, summaries = outcome.notes, outcome.summaries
+    notes, summaries = repeated + outcome.notes, outcome.summaries
     if calendar is not None:
         notes.extend(_calendar_notes(calendar, outcome.local_years))
+    if outcome.count == 0:
+        # A daily control over an empty day is more likely a broken feed than a quiet one (SR-3.6).
+        notes.append(
+            Text(
+                zh="本次沒有任何登入事件：請確認日誌來源是否正常匯出",
+                en="no login events at all: check that the log sources were exported",
+            )
+        )
     if progress:
         progress("偵測完成 detected", 1, 1)
 

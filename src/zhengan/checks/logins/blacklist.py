@@ -16,15 +16,31 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as pa
 
+from zhengan.checks.logins.config import ConfigError
 from zhengan.checks.logins.enrich import ip_key
 from zhengan.checks.result import InputError, SourceRef
 from zhengan.text import Text
 
 STIX_ADDRESS = re.compile(r"(ipv4-addr|ipv6-addr):value\s*(?:=|ISSUBSET)\s*'([^']+)'")
+# `ipv4-addr:value IN ('192.0.2.10', '192.0.2.11')`: each listed address or range.
+STIX_ADDRESS_SET = re.compile(r"(ipv4-addr|ipv6-addr):value\s+IN\s*\(([^)]*)\)")
+STIX_STRING = re.compile(r"'([^']+)'")
+
+
+class BlacklistError(ConfigError):
+    """A blacklist the firm's configuration names cannot be read at all (missing, not UTF-8)."""
+
+
+class Blacklist(NamedTuple):
+    entries: list[ListedRange]
+    errors: list[InputError]  # entries that cannot be read: quarantined with file and line / object
+    inactive: list[str]  # STIX indicators outside their validity (valid_from / valid_until) on `as_of`
 
 
 @dataclass(frozen=True)
@@ -39,11 +55,23 @@ class ListedRange:
         return ip_key(str(net.network_address)), ip_key(str(net.broadcast_address))
 
 
-def read_blacklist(path: Path) -> tuple[list[ListedRange], list[InputError]]:
-    text = path.read_text(encoding="utf-8-sig")
+def read_blacklist(path: Path, as_of: datetime | None = None) -> Blacklist:
+    """The entries of one list; STIX indicators are applied only within their validity on `as_of`
+    (default now): an expired F-ISAC indicator no longer marks an address as hostile."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise BlacklistError(f"{path}: 找不到黑名單檔 / blacklist file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise BlacklistError(
+            f"{path}: 黑名單檔不是 UTF-8（位元組 {exc.start}）/ blacklist is not UTF-8 (byte {exc.start})"
+        ) from exc
+    except OSError as exc:
+        raise BlacklistError(f"{path}: 黑名單檔無法讀取 / blacklist cannot be read: {exc}") from exc
     if text.lstrip().startswith("{"):
-        return _read_stix(path, text)
-    return _read_csv(path, text)
+        return _read_stix(path, text, as_of or datetime.now(UTC))
+    entries, errors = _read_csv(path, text)
+    return Blacklist(entries, errors, [])
 
 
 def _bad(path: Path, line: int | None, value: str, why: str) -> InputError:
@@ -80,15 +108,17 @@ def _read_csv(path: Path, text: str) -> tuple[list[ListedRange], list[InputError
     return entries, errors
 
 
-def _read_stix(path: Path, text: str) -> tuple[list[ListedRange], list[InputError]]:
+def _read_stix(path: Path, text: str, as_of: datetime) -> Blacklist:
     entries: list[ListedRange] = []
     errors: list[InputError] = []
+    inactive: list[str] = []
     try:
         bundle = json.loads(text)
     except json.JSONDecodeError as exc:
-        return entries, [_bad(path, exc.lineno, "bundle", f"not valid JSON: {exc.msg}")]
-    if bundle.get("type") != "bundle":
-        return entries, [_bad(path, None, str(bundle.get("type")), "not a STIX 2.1 bundle")]
+        return Blacklist(entries, [_bad(path, exc.lineno, "bundle", f"not valid JSON: {exc.msg}")], [])
+    if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
+        kind = bundle.get("type") if isinstance(bundle, dict) else type(bundle).__name__
+        return Blacklist(entries, [_bad(path, None, str(kind), "not a STIX 2.1 bundle")], [])
     identities = {
         o["id"]: o.get("name", "") for o in bundle.get("objects", []) if o.get("type") == "identity"
     }
@@ -98,10 +128,18 @@ def _read_stix(path: Path, text: str) -> tuple[list[ListedRange], list[InputErro
         if kind == "indicator":
             if item.get("revoked"):
                 continue
-            matches = STIX_ADDRESS.findall(item.get("pattern", ""))
-            if not matches and item.get("pattern_type", "stix") == "stix":
+            pattern = item.get("pattern", "")
+            values = [value for _, value in STIX_ADDRESS.findall(pattern)]
+            for _, listed in STIX_ADDRESS_SET.findall(pattern):
+                values.extend(STIX_STRING.findall(listed))
+            if not values:
+                if re.search(r"ipv[46]-addr:value", pattern):  # about addresses, in a form not read here
+                    errors.append(_bad(path, position, pattern, "unsupported address pattern"))
                 continue  # indicators of other kinds (domains, hashes) are not for this check
-            for _, value in matches:
+            if not _valid_on(item, as_of):
+                inactive.append(str(item.get("id")))
+                continue
+            for value in values:
                 try:
                     network = str(ipaddress.ip_network(value, strict=False))
                 except ValueError as exc:
@@ -116,7 +154,25 @@ def _read_stix(path: Path, text: str) -> tuple[list[ListedRange], list[InputErro
                 errors.append(_bad(path, position, value, str(exc)))
                 continue
             entries.append(ListedRange(network, source, "", f"{path}#{item.get('id')}"))
-    return entries, errors
+    return Blacklist(entries, errors, inactive)
+
+
+def _valid_on(indicator: dict, moment: datetime) -> bool:
+    """Within `valid_from` ≤ moment < `valid_until` (STIX 2.1 §4.7); a stamp that cannot be read is
+    ignored (the indicator applies)."""
+    for name, in_force in (("valid_from", lambda t: t <= moment), ("valid_until", lambda t: moment < t)):
+        value = indicator.get(name)
+        if not value:
+            continue
+        try:
+            stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+        if not in_force(stamp):
+            return False
+    return True
 
 
 def blacklist_table(entries: list[ListedRange]) -> pa.Table:

@@ -25,8 +25,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zhengan.checks.logins.schema import USER_TYPES
 
@@ -45,6 +47,23 @@ class OfficeHours(BaseModel):
     # Days off in the holiday calendar count as off-hours; its make-up workdays (補行上班日) as weekdays.
     public_holidays: bool = True
 
+    @model_validator(mode="after")
+    def _ordered(self) -> OfficeHours:
+        # Office use is one span within the local day (SR-3.4's 操作時段限制); a night shift across
+        # midnight is not supported, and reading start > end as one would silently make every hour
+        # off-hours, so it is refused.
+        if self.start >= self.end:
+            raise ValueError(
+                f"office_hours.start ({self.start}) 須早於 end ({self.end}) / must be before end; "
+                "a span across midnight is not supported"
+            )
+        for kind in self.exempt_user_types:
+            if kind not in USER_TYPES:
+                raise ValueError(
+                    f"exempt_user_types: {kind!r} 不是帳號類型 / is not one of {list(USER_TYPES)}"
+                )
+        return self
+
 
 class AccountTypeRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -55,10 +74,13 @@ class AccountTypeRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
+        # Arrow evaluates it with RE2, which lacks some of Python's syntax (look-arounds, back-references).
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"不是有效的正規表示式 / not a valid regular expression: {exc}") from exc
+            pc.match_substring_regex(pa.array([""]), value)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise ValueError(
+                f"不是有效的 RE2 正規表示式 / not a valid RE2 regular expression: {exc}"
+            ) from exc
         return value
 
     @field_validator("type")
@@ -90,6 +112,34 @@ class LoginConfig(BaseModel):
     account_types: list[AccountTypeRule] = Field(default_factory=list)
     default_user_type: str = "customer"  # for records whose log and rules above do not say
     detections: dict[str, DetectionSettings] = Field(default_factory=dict)
+
+    @field_validator("home_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise ValueError(
+                f"須為 ISO 3166 二碼國別（如 TW）/ must be an ISO 3166 alpha-2 code such as TW: {value!r}"
+            )
+        return code
+
+    @field_validator("default_user_type")
+    @classmethod
+    def _user_type(cls, value: str) -> str:
+        if value not in USER_TYPES:
+            raise ValueError(f"{value!r} 不是帳號類型 / is not one of {list(USER_TYPES)}")
+        return value
+
+    @field_validator("detections")
+    @classmethod
+    def _known_detections(cls, value: dict[str, DetectionSettings]) -> dict[str, DetectionSettings]:
+        from zhengan.checks.logins.rules import load_detections  # the rules module reads this one
+
+        known = sorted(d.id for d in load_detections())
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"未知的偵測 / unknown detection ids {unknown}; known: {known}")
+        return value
 
     @field_validator("trusted_networks")
     @classmethod

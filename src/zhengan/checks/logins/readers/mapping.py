@@ -52,6 +52,7 @@ class ColumnMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_format: str | None = None
+    explicit: bool = False  # from a firm's mapping file: every column it names must be in the export
 
     @classmethod
     def identity(cls) -> ColumnMapping:
@@ -63,9 +64,20 @@ class ColumnMapping:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise MappingError(f"{path}: 對照檔不是有效的 YAML / not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise MappingError(f"{path}: 對照檔須為鍵值對照 / the mapping must be a YAML mapping of keys")
         unknown = set(data) - {"columns", "values", "constants", "timestamp_format"}
         if unknown:
             raise MappingError(f"{path}: 不認得的欄位 / unknown keys: {sorted(unknown)}")
+        for section in ("columns", "values", "constants"):
+            content = data.get(section) or {}
+            nested = section == "values"
+            if not isinstance(content, dict) or any(
+                isinstance(v, dict | list) != nested or (nested and not isinstance(v, dict))
+                for v in content.values()
+            ):
+                shape = "欄位 → {代碼: 值} / field → {code: value}" if nested else "欄位 → 值 / field → value"
+                raise MappingError(f"{path}: {section} 格式應為 {shape}")
         mapping = cls(
             columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
             values={
@@ -73,6 +85,7 @@ class ColumnMapping:
             },
             constants={str(k): str(v) for k, v in (data.get("constants") or {}).items()},
             timestamp_format=data.get("timestamp_format"),
+            explicit=True,
         )
         for section in ("columns", "values", "constants"):
             for name in getattr(mapping, section):
@@ -92,6 +105,16 @@ class ColumnMapping:
                 raise MappingError(
                     f"{file}: 缺少必要欄位 {name}（對照欄位 {column!r}）/ required field {name} "
                     f"(mapped to column {column!r}) is missing; columns found: {available}"
+                )
+        if self.explicit:
+            # A column the firm's mapping names but the export lacks would leave its field empty for
+            # every event (no address: every address-based detection blind), so it is refused too.
+            missing = {name: column for name, column in self.columns.items() if column not in available}
+            if missing:
+                raise MappingError(
+                    f"{file}: 對照檔所列欄位不在檔案中 / columns named by the mapping are not in the file: "
+                    + ", ".join(f"{name} → {column!r}" for name, column in missing.items())
+                    + f"; columns found: {available}"
                 )
 
 
