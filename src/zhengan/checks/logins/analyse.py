@@ -560,7 +560,7 @@ def _observations(chosen, alerts, summaries, notifications, counts) -> list[Obse
                 "zh": f"{record['title_zh']}：{record['subject']}，觀察值 {record['observed']}，"
                 f"{record['first_seen_taipei']} 至 {record['last_seen_taipei']}，事件 {record['event_count']} 筆",
                 "en": f"{record['title_en']}: {record['subject']}, observed {record['observed']}, "
-                f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} events",
+                f"{record['first_seen_taipei']} to {record['last_seen_taipei']}, {record['event_count']} event{'' if record['event_count'] == 1 else 's'}",
             }
         )
         observations.append(
