@@ -119,6 +119,18 @@ def test_exit_codes_and_the_json_result(tmp_path: Path):
     assert json.loads((tmp_path / "r1.json").read_text(encoding="utf-8"))["check"] == "logins"
     attacked = _day(tmp_path, [CLEAN, *(WRONG.format(i) for i in range(3))], "attacked.csv")
     assert _analyse(str(attacked), "--out", str(tmp_path / "o2")).exit_code == 1  # SR-6.6 alert
+    with (tmp_path / "o2" / "notifications.csv").open(encoding="utf-8-sig") as handle:
+        notified = list(csv.DictReader(handle))
+    assert [
+        (n["customer"], n["first_seen"], n["first_seen_taipei"], n["last_seen_taipei"]) for n in notified
+    ] == [
+        ("F223456781", "2026-11-20T02:00:00+00:00", "2026-11-20 10:00:00 +0800", "2026-11-20 10:02:00 +0800")
+    ]
+    with (tmp_path / "o2" / "alerts.csv").open(encoding="utf-8-sig") as handle:
+        alert = next(csv.DictReader(handle))
+    assert (
+        alert["last_seen_taipei"] == "2026-11-20 10:02:00 +0800" and alert["customer_names"] == "F223456781"
+    )
     empty = tmp_path / "empty.log"
     empty.write_text("", encoding="utf-8")
     result = _analyse(str(empty), "--out", str(tmp_path / "o3"))

@@ -505,6 +505,8 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
     for entry in notifications:
         entry["control_ids"] = sorted(entry["control_ids"])
         entry["event_ids"] = sorted(entry["event_ids"])
+        for name in ("first_seen", "last_seen"):  # stored in UTC, shown in Asia/Taipei
+            entry[f"{name}_taipei"] = format_taipei(datetime.fromisoformat(entry[name]))
     return notifications
 
 

@@ -28,10 +28,12 @@ ALERT_CSV_COLUMNS = [
     "first_seen",
     "last_seen",
     "first_seen_taipei",
+    "last_seen_taipei",
     "observed",
     "thresholds",
     "detail",
     "user_names",
+    "customer_names",
     "source_ips",
     "event_count",
     "event_ids",
@@ -44,6 +46,8 @@ NOTIFICATION_CSV_COLUMNS = [
     "control_ids",
     "first_seen",
     "last_seen",
+    "first_seen_taipei",
+    "last_seen_taipei",
     "event_ids",
 ]
 
