@@ -87,6 +87,52 @@ EVENT_SUBSETS = (
     ),
 )
 
+# The windowed detections (`window_seconds`) look at the window of that length ending at each event,
+# [t - window_seconds, t], bounds included: every set of events that fits within window_seconds lies in the
+# window ending at its last event, so the highest count over those windows is exact. Two fragments, the
+# same SQL on both engines, are filled in as `{distinct_in_window}` and `{merge_windows}`.
+#
+# `{distinct_in_window}` reads `seen` (k, member, epoch) and gives `counted` (k, epoch, n, starts): n is the
+# number of distinct members of k with an event in the window ending at epoch (starts = 1 where some event
+# is at that second: only those are windows to ask). A member stays in the windows ending from its event t
+# until, not including, its next event or t + window_seconds + 1 (epochs are whole seconds), so a running
+# sum of +1 at each stay's start and -1 at its end, taken after every change at one second, is the count.
+DISTINCT_IN_WINDOW = """stays AS (
+    SELECT k, epoch, least(
+      coalesce(lead(epoch) OVER (PARTITION BY k, member ORDER BY epoch), epoch + {window_seconds} + 1),
+      epoch + {window_seconds} + 1) AS leaves
+    FROM (SELECT DISTINCT k, member, epoch FROM seen) d
+  ), steps AS (
+    SELECT k, epoch AS moment, 1 AS step FROM stays
+    UNION ALL
+    SELECT k, leaves AS moment, -1 AS step FROM stays
+  ), changes AS (
+    SELECT k, moment, sum(step) AS step, max(step) AS starts FROM steps GROUP BY k, moment
+  ), counted AS (
+    SELECT k, moment AS epoch, starts,
+      sum(step) OVER (PARTITION BY k ORDER BY moment ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+    FROM changes
+  )"""
+# `{merge_windows}` reads `qualifying` (k, start_epoch, end_epoch, n: each window that reaches the
+# threshold) and gives `spans` (k, island, start_epoch, end_epoch, observed): one per maximal run of
+# overlapping (or touching) qualifying windows of one key, observed the highest n in it. Each becomes one
+# alert, whose evidence is the key's events inside the span: every one of them lies in a qualifying window,
+# and two spans of one key never share an event.
+MERGE_WINDOWS = """ordered AS (
+    SELECT k, start_epoch, end_epoch, n, max(end_epoch) OVER (
+      PARTITION BY k ORDER BY start_epoch, end_epoch ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) AS reach
+    FROM qualifying
+  ), islands AS (
+    SELECT k, start_epoch, end_epoch, n, sum(CASE WHEN reach IS NULL OR start_epoch > reach THEN 1 ELSE 0 END)
+      OVER (PARTITION BY k ORDER BY start_epoch, end_epoch ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      AS island
+    FROM ordered
+  ), spans AS (
+    SELECT k, island, min(start_epoch) AS start_epoch, max(end_epoch) AS end_epoch, max(n) AS observed
+    FROM islands GROUP BY k, island
+  )"""
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -157,7 +203,8 @@ def parameters(detection: Detection, config: LoginConfig) -> dict[str, Any]:
     if "window_seconds" in values:
         if values["window_seconds"] < 2:
             raise ConfigError(f"{detection.id}.window_seconds: 至少 2 秒 / must be at least 2")
-        values["hop"] = int(values["window_seconds"]) // 2
+        values["distinct_in_window"] = DISTINCT_IN_WINDOW.format(window_seconds=int(values["window_seconds"]))
+        values["merge_windows"] = MERGE_WINDOWS
     channels = config.domestic_only_channels or ["\u0000none"]
     values.update(
         shared_parameters(config),
