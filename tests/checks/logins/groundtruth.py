@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zhengan.checks.logins.analyse import Analysis
 
-FIRST_LINE = {"csv": 2, "parquet": 1}  # CSV line = row + 2 (header); Parquet record = row + 1
+# CSV line = row + 2 (header); JSON-lines line and Parquet record = row + 1
+FIRST_LINE = {"csv": 2, "jsonl": 1, "parquet": 1}
 
 
 def injected_ids(truth: dict, path: str, format: str) -> dict[int, set[str]]:

@@ -1,4 +1,5 @@
-"""Spark reads and prepares Parquet inputs itself (engines/spark_prepare.py) and gives exactly DuckDB's
+"""Spark reads and prepares Parquet inputs itself (engines/spark_prepare.py; CSV and JSON lines:
+test_spark_text_inputs.py) and gives exactly DuckDB's
 results: alerts, summaries, notifications, event ids, quarantine, counts, top lists, event count."""
 
 from __future__ import annotations
@@ -108,10 +109,14 @@ def test_the_driver_never_reads_or_prepares_the_events(small_day, spark, monkeyp
 
 
 def test_other_formats_still_prepared_on_the_driver(data_dir, tmp_path):
-    paths = [data_dir / "csv" / "broker-export.csv"]
+    paths = [data_dir / "sshd" / "auth.log"]
     assert not spark_prepare.applicable(paths, ReadOptions())
     mixed = [data_dir / "parquet" / "logins-export.parquet", *paths]
     assert not spark_prepare.applicable(mixed, ReadOptions())
+    assert spark_prepare.applicable(
+        [data_dir / "parquet" / "logins-export.parquet", data_dir / "csv" / "broker-export.csv"],
+        ReadOptions(),
+    )
     nanos = tmp_path / "nanos.parquet"
     pq.write_table(
         pa.table({"@timestamp": pa.array([0], pa.timestamp("ns", tz="UTC")), "user.name": ["a"]}), nanos

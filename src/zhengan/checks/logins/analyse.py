@@ -207,15 +207,21 @@ def _analyse(
         paths, config, options, format, engine, spark_master, spark_session, progress, calendar,
         chosen, shared, blacklist_table(entries), timings,
     )  # fmt: skip
-    # Spark reads and prepares Parquet inputs itself (the driver never holds the events); other inputs
-    # are read and prepared here, in Arrow, and the prepared events shipped to the engine.
-    prepared_on = "driver"
+    # Spark reads and prepares Parquet, CSV and JSON-lines inputs itself (the driver never holds the
+    # events); other inputs, and those Spark would not read exactly as the driver's readers do, are read
+    # and prepared here, in Arrow, and the prepared events shipped to the engine.
+    prepared_on, declined = "driver", None
+    outcome = None
     if engine == "spark":
-        from zhengan.checks.logins.engines import spark_prepare
+        from zhengan.checks.logins.engines import spark_prepare, spark_sources
 
         if spark_prepare.applicable(paths, options, format):
-            prepared_on = "spark"
-    outcome = _spark_prepared(run) if prepared_on == "spark" else _driver_prepared(run)
+            try:
+                outcome, prepared_on = _spark_prepared(run), "spark"
+            except spark_sources.NotAsOnTheDriver as exc:
+                declined = str(exc)  # found on the way (a blank line, bytes not UTF-8, ...)
+    if outcome is None:
+        outcome = _driver_prepared(run)
     rows, top_sources, top_accounts = outcome.rows, outcome.top_sources, outcome.top_accounts
     errors = outcome.errors + blacklist_errors
     notes, summaries = repeated + outcome.notes, outcome.summaries
@@ -248,6 +254,7 @@ def _analyse(
     run_parameters = {
         "engine": engine,
         "prepared_on": prepared_on,
+        "spark_declined": declined,
         "format": format or "auto",
         "timezone_for_stamps_without_offset": options.timezone,
         "declared_year": options.year,
@@ -325,7 +332,7 @@ class _Found:
 
 
 def _spark_prepared(run: _Run) -> _Found:
-    """Spark reads, prepares and detects (every input is Parquet)."""
+    """Spark reads, prepares and detects (every input Parquet, CSV or JSON lines)."""
     from zhengan.checks.logins.engines import spark_prepare
 
     clock = time.perf_counter()
@@ -341,9 +348,10 @@ def _spark_prepared(run: _Run) -> _Found:
         run.shared,
         spark=run.spark_session,
         master=run.spark_master,
+        format=run.format,
     )
     run.timings["detect"] = time.perf_counter() - clock
-    summaries = [InputSummary(i.path, "parquet", i.records, i.events, i.quarantined, 0) for i in ran.inputs]
+    summaries = [InputSummary(i.path, i.format, i.records, i.events, i.quarantined, 0) for i in ran.inputs]
     return _Found(
         ran.rows,
         ran.top_sources,

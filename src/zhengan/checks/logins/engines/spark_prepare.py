@@ -1,10 +1,12 @@
-"""Spark reads and prepares Parquet inputs itself: the driver never holds the events.
+"""Spark reads and prepares Parquet, CSV and JSON-lines inputs itself: the driver never holds the events.
 
-When the engine is Spark and every input is Parquet (`applicable`), each file is read with
-`spark.read.parquet` and cleaned through the column mapping exactly as `readers/mapping.normalise` does
-(Unicode spaces trimmed, empty as null, codes translated, constants, case folded, `event.action`
-defaulting to logon, the same quarantine checks in the same order). The record number is Parquet's own
-row index (`_metadata.row_index`) plus one, as `readers/parquet.py` counts it.
+When the engine is Spark and every input is Parquet, CSV or JSON lines (`applicable`), each file is read
+by `spark_sources` into the export's columns, its record numbers (Parquet's row index plus one; the line
+of a CSV or JSON-lines record, numbered by `spark_text`) and the format's own rejections (a CSV line with
+the wrong number of fields, a line that is not a JSON object). From there one code cleans every format
+through the column mapping exactly as `readers/mapping.normalise` does (Unicode spaces trimmed, empty as
+null, codes translated, constants, case folded, `event.action` defaulting to logon, the same quarantine
+checks in the same order, the format's rejection first).
 
 Then the events are prepared as `enrich.prepare` prepares them: `epoch` (UTC seconds), the distinct
 source addresses collected to the driver (only those) and turned into the `addresses` table by
@@ -13,15 +15,15 @@ source addresses collected to the driver (only those) and turned into the `addre
 first matching `account_types` rule, else `default_user_type`). The shared tables and the detections are
 then those of `spark_engine` (`build_shared`, `detect`).
 
-Only small things travel to the driver: the quarantined records (with their original columns, for the
-quarantine file), the distinct source addresses, per-input counts, the top lists, the bounds of the
-events' instants and the rows of the results. `rid` encodes (input index, row in the file) so that
-`event_ids` names `file:record` for the events behind results without any table of events.
+Only small things travel to the driver: the quarantined records (for the quarantine file), the distinct
+source addresses, the distinct stamp texts DuckDB must read, per-input counts, the top lists, the bounds of
+the events' instants and the rows of the results. `rid` encodes (input index, record number - 1) so that
+`event_ids` names `file:line` / `file:record` for the events behind results without any table of events.
 
-Differences from the driver's readers, by construction (see docs/logins.md, "Spark reads Parquet"):
-`account_types` patterns are evaluated by Java's regex engine (`rlike`) rather than RE2; case folding is
-Java's. Files Spark cannot read as the driver does (nanosecond or INT96 stamps, a `timestamp_format`,
-text fields stored as other than strings or integers) are not `applicable`: they go through the driver.
+Differences from the driver's readers, by construction (see docs/logins.md, "Spark reads Parquet, CSV and
+JSON lines itself"): `account_types` patterns are evaluated by Java's regex engine (`rlike`) rather than
+RE2; case folding is Java's. Inputs Spark would not read as the driver does are not `applicable`, or
+decline during the run (`spark_sources.NotAsOnTheDriver`): they go through the driver.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ import pyarrow.parquet as pq
 
 from zhengan.checks.logins import readers
 from zhengan.checks.logins.config import LoginConfig
-from zhengan.checks.logins.engines import TOP_LISTS, spark_engine, top_failures_sql
+from zhengan.checks.logins.engines import TOP_LISTS, spark_engine, spark_sources, top_failures_sql
+from zhengan.checks.logins.engines.spark_sources import SPACE_CLASS, _column
 from zhengan.checks.logins.enrich import _addresses, calendar_table, years_between
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import ReadOptions
@@ -44,13 +47,11 @@ from zhengan.checks.logins.readers.mapping import (
     FIELD_COLUMNS,
     LOWER_CASE,
     MAPPABLE,
-    SPACES,
     TEXT,
     UPPER_CASE,
     ColumnMapping,
-    _as_records,
     _duckdb_column,
-    _mapped_error,
+    _literal,
 )
 from zhengan.checks.logins.readers.parquet import FIRST_RECORD
 from zhengan.checks.logins.rules import QUERY_COLUMNS, Detection
@@ -75,8 +76,8 @@ SECONDS = r":[0-5]?[0-9](\.[0-9]*)?"
 ZONE = r"(Z|[+-][0-9]{2}(:?[0-9]{2})?|\s*(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_]+)+))"
 NAIVE_STAMP = rf"^\s*{DATE}([T ]{CLOCK}({SECONDS})?)?\s*$"  # read in the declared zone
 ZONED_STAMP = rf"^\s*{DATE}[T ]{CLOCK}{SECONDS}{ZONE}\s*$"  # keeps its own offset
-# Java's regex class of the characters `mapping.SPACES` trims (Spark's trim() removes ASCII spaces only).
-SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]"
+# At most this many distinct stamp texts are read by DuckDB on the driver (else the run declines).
+ODD_STAMPS = 1_000_000
 
 
 def _stamp_type_supported(kind: pa.DataType) -> bool:
@@ -93,27 +94,43 @@ def _text_type_supported(kind: pa.DataType) -> bool:
 
 
 def applicable(paths: list[Path], options: ReadOptions, format: str | None = None) -> bool:
-    """Whether Spark can read and prepare these inputs itself: every one Parquet (by `--format` or by
-    its name and first bytes) and spelled in types Spark reads as the driver's Parquet reader does."""
+    """Whether Spark can read and prepare these inputs itself: every one Parquet, CSV or JSON lines (by
+    `--format` or by its name and first bytes, in any mix), a Parquet file in types Spark reads as the
+    driver's reader does, a CSV file in a dialect Spark reads alike (`spark_sources.csv_dialect`, from a
+    sample), JSON keys Spark's paths can name. What only shows further in a file (a blank line, bytes
+    that are not UTF-8, an unusual value) declines during the run (`spark_sources.NotAsOnTheDriver`)."""
     if not paths or not _spark_four():
         return False
-    if format is not None and format != "parquet":
+    try:
+        formats = [spark_sources.format_of(path, format) for path in paths]
+    except readers.UnknownFormat:
         return False
-    if format is None and any(readers.detect_format(path) != "parquet" for path in paths):
+    if any(chosen not in spark_sources.FORMATS for chosen in formats):
         return False
     mapping = _mapping(options)
-    if mapping.timestamp_format:
-        return False
+    for path, chosen in zip(paths, formats, strict=True):
+        if chosen == "parquet" and not _parquet_supported(path, mapping):
+            return False
+        if chosen == "csv":
+            try:
+                spark_sources.csv_dialect(path, mapping)
+            except spark_sources.NotAsOnTheDriver:
+                return False
+        if chosen == "jsonl" and not spark_sources.jsonl_keys_supported(mapping):
+            return False
+    return True
+
+
+def _parquet_supported(path: Path, mapping: ColumnMapping) -> bool:
     stamp = mapping.columns.get("@timestamp", "@timestamp")
     texts = {mapping.columns[name] for name in MAPPABLE if name != "@timestamp" and name in mapping.columns}
-    for path in paths:
-        schema = pq.read_schema(path)  # the footer only
-        for name in schema.names:
-            kind = schema.field(name).type
-            if name == stamp and not _stamp_type_supported(kind):
-                return False
-            if name in texts and name != stamp and not _text_type_supported(kind):
-                return False
+    schema = pq.read_schema(path)  # the footer only
+    for name in schema.names:
+        kind = schema.field(name).type
+        if name == stamp and not _stamp_type_supported(kind):
+            return False
+        if name in texts and name != stamp and not _text_type_supported(kind):
+            return False
     return True
 
 
@@ -133,6 +150,7 @@ def _mapping(options: ReadOptions) -> ColumnMapping:
 @dataclass
 class InputCounts:
     path: str
+    format: str
     records: int
     events: int
     quarantined: int
@@ -162,12 +180,6 @@ class SparkEventIds:
         return {rid: f"{self.files[rid >> ROW_BITS]}:{(rid & ROW_MASK) + FIRST_RECORD}" for rid in set(rids)}
 
 
-def _column(name: str):
-    from pyspark.sql import functions as F
-
-    return F.col("`" + name.replace("`", "``") + "`")
-
-
 def _field(frame, mapping: ColumnMapping, name: str):
     """One field as `mapping._field` makes it: the column (trimmed, empty as null, codes translated,
     case folded) or the mapping's constant (codes translated, case folded) or null."""
@@ -195,71 +207,93 @@ def _field(frame, mapping: ColumnMapping, name: str):
     return text
 
 
-def _timestamp(frame, mapping: ColumnMapping, timezone: str, odd: bool):
-    """`@timestamp` as an instant, as `mapping._timestamps` reads it: TIMESTAMP columns with a zone as
-    they are; naive TIMESTAMP and DATE columns, and strings without an offset, in the declared zone;
-    strings with an offset keep it; null where unreadable. The session zone is UTC. `odd`: the frame
-    carries `__odd_micros`, DuckDB's reading of the spellings outside `NAIVE_STAMP` and `ZONED_STAMP`."""
+def _timestamp(frame, mapping: ColumnMapping, timezone: str):
+    """`@timestamp` as `mapping._timestamps` reads it, in two parts: (the instant where Spark reads it
+    alike, the text DuckDB must read on the driver). TIMESTAMP columns with a zone as they are; naive
+    TIMESTAMP and DATE columns in the declared zone; strings without an offset in the declared zone,
+    strings with one keep it, in the spellings `NAIVE_STAMP` and `ZONED_STAMP`; other spellings, and every
+    string when the mapping has a `timestamp_format`, are left to DuckDB. The session zone is UTC."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import DateType, StringType, TimestampNTZType, TimestampType
 
     name = mapping.columns.get("@timestamp", "@timestamp")
     column = _column(name)
     kind = frame.schema[name].dataType
+    nothing = F.lit(None).cast("string")
     if isinstance(kind, TimestampType):
-        return column
+        return column, nothing
     if isinstance(kind, TimestampNTZType | DateType):
-        return F.to_utc_timestamp(column.cast("timestamp"), timezone)
+        return F.to_utc_timestamp(column.cast("timestamp"), timezone), nothing
     if isinstance(kind, StringType):
+        if mapping.timestamp_format:
+            return F.lit(None).cast("timestamp"), column
         naive = F.to_utc_timestamp(column.cast("timestamp_ntz").cast("timestamp"), timezone)
-        other = F.timestamp_micros(F.col("__odd_micros")) if odd else F.lit(None).cast("timestamp")
-        return (
-            F.when(column.rlike(NAIVE_STAMP), naive)
-            .when(column.rlike(ZONED_STAMP), column.cast("timestamp"))
-            .otherwise(other)
+        read = F.when(column.rlike(NAIVE_STAMP), naive).when(
+            column.rlike(ZONED_STAMP), column.cast("timestamp")
         )
+        return read, F.when(~column.rlike(NAIVE_STAMP) & ~column.rlike(ZONED_STAMP), column)
     raise ValueError(f"unsupported @timestamp type {kind}")  # `applicable` keeps these on the driver
 
 
-def _read(spark, index: int, path: Path, mapping: ColumnMapping, options: ReadOptions):
-    """One input, cleaned: `input`, `row`, `problem` (the first failing check, or null), `timestamp`
-    and the event columns `enrich.READ_COLUMNS` needs."""
+def _clean(index: int, source: spark_sources.Source, mapping: ColumnMapping, options: ReadOptions):
+    """One input, cleaned as `mapping.normalise` cleans it: `input`, `row`, `reject`, `decline`,
+    `timestamp` (where Spark reads it), `odd` (the stamp's text where DuckDB must read it) and the event
+    columns `enrich.READ_COLUMNS` needs."""
     from pyspark.sql import functions as F
-    from pyspark.sql.types import StringType
 
-    frame = spark.read.parquet(str(path))
-    mapping.check_columns(list(frame.columns), str(path))
-    odd = False
-    stamp = mapping.columns.get("@timestamp", "@timestamp")
-    if isinstance(frame.schema[stamp].dataType, StringType):
-        # the distinct stamps spelled otherwise than Spark reads alike (usually none) to the driver
-        column = _column(stamp)
-        spellings = [
-            row[0]
-            for row in frame.select(column)
-            .where(column.isNotNull() & ~column.rlike(NAIVE_STAMP) & ~column.rlike(ZONED_STAMP))
-            .distinct()
-            .collect()
-        ]
-        if spellings:
-            micros = _duckdb_column(
-                pa.chunked_array([pa.array(spellings, TEXT)]),
-                "epoch_us(try_cast(CAST(v AS VARCHAR) AS TIMESTAMPTZ))",
-                options.timezone,
-            )
-            lookup = spark.createDataFrame(
-                pa.table({"__odd_text": pa.array(spellings, TEXT), "__odd_micros": micros.cast(pa.int64())})
-            )
-            frame = frame.join(F.broadcast(lookup), column == F.col("__odd_text"), "left")
-            odd = True
+    mapping.check_columns(source.columns, source.file)
+    frame = source.frame
     values = {FIELD_COLUMNS[name]: _field(frame, mapping, name) for name in MAPPABLE if name != "@timestamp"}
     values["event_action"] = F.coalesce(values["event_action"], F.lit(ACTION_LOGON))
-    values["timestamp"] = _timestamp(frame, mapping, options.timezone, odd)
-    cleaned = frame.select(
+    values["timestamp"], values["odd"] = _timestamp(frame, mapping, options.timezone)
+    return frame.select(
         F.lit(index).alias("input"),
-        F.col("_metadata.row_index").alias("row"),
+        F.col("__row").alias("row"),
+        F.col("__reject").alias("reject"),
+        F.col("__decline").alias("decline"),
         *(value.alias(name) for name, value in values.items()),
     )
+
+
+def _read_odd_stamps(spark, read, mapping: ColumnMapping, timezone: str):
+    """`read` with the stamps Spark leaves to DuckDB read by DuckDB on the driver, once per distinct text
+    (usually none; with a `timestamp_format`, the day's distinct stamps), exactly as the driver's reader
+    reads them, and joined back. More than `ODD_STAMPS` distinct texts decline the run."""
+    from pyspark.sql import functions as F
+
+    spellings = [
+        row[0]
+        for row in read.where(F.col("odd").isNotNull() & F.col("reject").isNull())
+        .select("odd")
+        .distinct()
+        .limit(ODD_STAMPS + 1)
+        .collect()
+    ]
+    if len(spellings) > ODD_STAMPS:
+        raise spark_sources.NotAsOnTheDriver(f"more than {ODD_STAMPS} distinct stamps for DuckDB to read")
+    if not spellings:
+        return read
+    if mapping.timestamp_format:
+        expression = (
+            f"CAST(try_strptime(CAST(v AS VARCHAR), {_literal(mapping.timestamp_format)}) AS TIMESTAMPTZ)"
+        )
+    else:
+        expression = "try_cast(CAST(v AS VARCHAR) AS TIMESTAMPTZ)"
+    micros = _duckdb_column(
+        pa.chunked_array([pa.array(spellings, TEXT)]), f"epoch_us({expression})", timezone
+    )
+    lookup = spark.createDataFrame(
+        pa.table({"__odd_text": pa.array(spellings, TEXT), "__odd_micros": micros.cast(pa.int64())})
+    )
+    joined = read.join(F.broadcast(lookup), F.col("odd") == F.col("__odd_text"), "left")
+    return joined.withColumn(
+        "timestamp", F.coalesce(F.col("timestamp"), F.timestamp_micros(F.col("__odd_micros")))
+    ).drop("__odd_text", "__odd_micros")
+
+
+def _with_problem(cleaned):
+    """`problem`: the format's rejection first, then the first failing check of `mapping.normalise`."""
+    from pyspark.sql import functions as F
 
     def member(name: str, allowed: tuple[str, ...]):
         return F.coalesce(F.col(name).isin(list(allowed)), F.lit(False))
@@ -271,27 +305,10 @@ def _read(spark, index: int, path: Path, mapping: ColumnMapping, options: ReadOp
         "user_type": F.col("user_type").isNotNull() & ~member("user_type", USER_TYPES),
         "action": ~member("event_action", ACTIONS),
     }
-    problem = None
+    problem = F.when(F.col("reject").isNotNull(), F.lit("format"))
     for name in PROBLEMS:
-        problem = (problem if problem is not None else F).when(checks[name], F.lit(name))
+        problem = problem.when(checks[name], F.lit(name))
     return cleaned.withColumn("problem", problem.otherwise(F.lit(None).cast("string")))
-
-
-def _raw_records(spark, path: Path, rows: list[int], timezone: str) -> dict[int, str]:
-    """Every column of the given rows of one file, spelled as the driver's quarantine spells them."""
-    from pyspark.sql import functions as F
-
-    frame = spark.read.parquet(str(path))
-    columns = list(frame.columns)
-    picked = (
-        frame.select("*", F.col("_metadata.row_index").alias("__row"))
-        .where(F.col("__row").isin(rows))
-        .orderBy("__row")
-        .toArrow()
-    )
-    numbers = picked.column("__row").to_pylist()
-    table = picked.select(columns)
-    return dict(zip(numbers, _as_records(table, timezone), strict=True))
 
 
 def run(
@@ -305,49 +322,101 @@ def run(
     spark=None,
     master: str = "local[2]",
     limit: int = 10,
+    format: str | None = None,
 ) -> SparkRun:
-    """Read, prepare and analyse `paths` (all Parquet: `applicable`) on Spark."""
+    """Read, prepare and analyse `paths` (each Parquet, CSV or JSON lines: `applicable`) on Spark.
+    Raises `spark_sources.NotAsOnTheDriver` when an input turns out not to be read as the driver reads
+    it (nothing is kept on Spark then)."""
     from pyspark import StorageLevel
-    from pyspark.sql import functions as F
 
     spark = spark or spark_engine.session(master)
     spark.conf.set("spark.sql.session.timeZone", "UTC")  # instants are compared and printed in UTC
     mapping = _mapping(options)
     files = [str(path) for path in paths]
-
-    frames = [_read(spark, index, path, mapping, options) for index, path in enumerate(paths)]
-    cleaned = frames[0]
+    sources = [
+        spark_sources.open_source(spark, path, spark_sources.format_of(path, format), mapping, options)
+        for path in paths
+    ]
+    frames = [_clean(index, source, mapping, options) for index, source in enumerate(sources)]
+    read = frames[0]
     for frame in frames[1:]:
-        cleaned = cleaned.unionByName(frame)
-    cleaned = cleaned.persist(StorageLevel.MEMORY_AND_DISK)
+        read = read.unionByName(frame)
+    read = read.persist(StorageLevel.MEMORY_AND_DISK)
+    built = [read]
+    try:
+        return _prepare_and_detect(
+            spark,
+            read,
+            sources,
+            files,
+            mapping,
+            options,
+            config,
+            calendar,
+            blacklist,
+            detections,
+            shared,
+            limit,
+            built,
+        )
+    finally:
+        for frame in built:
+            frame.unpersist()
 
+
+def _prepare_and_detect(
+    spark,
+    read,
+    sources,
+    files,
+    mapping,
+    options,
+    config,
+    calendar,
+    blacklist,
+    detections,
+    shared,
+    limit,
+    built,
+) -> SparkRun:
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    cleaned = _with_problem(_read_odd_stamps(spark, read, mapping, options.timezone))
     # Per input: records read and quarantined; the quarantined records themselves (few) to the driver.
     counted = {
-        row["input"]: (row["records"], row["bad"])
+        row["input"]: (row["records"], row["bad"], row["declined"])
         for row in cleaned.groupBy("input")
-        .agg(F.count(F.lit(1)).alias("records"), F.count("problem").alias("bad"))
+        .agg(
+            F.count(F.lit(1)).alias("records"),
+            F.count("problem").alias("bad"),
+            F.max(F.col("decline").cast("int")).alias("declined"),
+        )
         .collect()
     }
-    rejected: dict[int, list[tuple[int, str]]] = {}
-    for row in cleaned.where(F.col("problem").isNotNull()).select("input", "row", "problem").collect():
-        rejected.setdefault(row["input"], []).append((row["row"], row["problem"]))
+    for index, (_, _, declined) in counted.items():
+        if declined:
+            raise spark_sources.NotAsOnTheDriver(
+                f"{files[index]}: values Spark would not spell as DuckDB does"
+            )
+    rejected: dict[int, list[tuple[int, str, str | None]]] = {}
+    for row in (
+        cleaned.where(F.col("problem").isNotNull()).select("input", "row", "problem", "reject").collect()
+    ):
+        rejected.setdefault(row["input"], []).append((row["row"], row["problem"], row["reject"]))
     errors: list[InputError] = []
     inputs: list[InputCounts] = []
     notes: list[Text] = []
-    for index, path in enumerate(paths):
-        records, bad = counted.get(index, (0, 0))
-        inputs.append(InputCounts(files[index], records, records - bad, bad))
+    for index, source in enumerate(sources):
+        records, bad, _ = counted.get(index, (0, 0, 0))
+        inputs.append(InputCounts(files[index], source.format, records, records - bad, bad))
         found = sorted(rejected.get(index, []))
         if found:
-            raw = _raw_records(spark, path, [row for row, _ in found], options.timezone)
-            errors.extend(
-                _mapped_error(files[index], row + FIRST_RECORD, problem, raw.get(row), mapping)
-                for row, problem in found
-            )
+            errors.extend(source.errors(found))
         notes.append(
             Text(
-                zh=f"{path.name}：未標示時區的時間以 {options.timezone} 解讀",
-                en=f"{path.name}: stamps without an offset read as {options.timezone}",
+                zh=f"{Path(files[index]).name}：未標示時區的時間以 {options.timezone} 解讀",
+                en=f"{Path(files[index]).name}: stamps without an offset read as {options.timezone}",
             )
         )
 
@@ -405,7 +474,7 @@ def run(
     spark.createDataFrame(blacklist).createOrReplaceTempView("blacklist")
     spark.createDataFrame(calendar_table(calendar)).createOrReplaceTempView("calendar")
 
-    built = [cleaned, events]
+    built.append(events)
     try:
         built += spark_engine.build_shared(spark, shared)
         # The top lists from the unusual events (they hold every failure), as the DuckDB engine does.
@@ -419,7 +488,7 @@ def run(
         count, low, high = spark.sql("SELECT count(*), min(epoch), max(epoch) FROM events").collect()[0]
         rows = spark_engine.detect(spark, detections, SparkEventIds(files))
     finally:
-        spark_engine.drop(spark, ["events", "addresses", "blacklist", "calendar"], built)
+        spark_engine.drop(spark, ["events", "addresses", "blacklist", "calendar"], [])
     return SparkRun(
         rows=rows,
         errors=errors,
