@@ -22,6 +22,7 @@ from pathlib import Path
 
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record, infer_year
 from zhengan.checks.logins.schema import EventBuilder
+from zhengan.text import Text
 
 FORMAT = "sshd"
 
@@ -63,6 +64,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     errors = []
     notes = []
     year: int | None = None
+    last_month = 0  # of the previous year-less stamp, to see the year turn within the file
     attempted_pids: set[tuple[str, str]] = set()
     pending: dict[tuple[str, str], _Pending] = {}
     records = 0
@@ -93,10 +95,20 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                     if moment.tzinfo is None:
                         moment = moment.replace(tzinfo=options.zone)
                 else:
+                    month = MONTHS[parts["mon"]]
                     if year is None:
-                        year, note = infer_year(path, MONTHS[parts["mon"]], options)
+                        year, note = infer_year(path, month, options)
                         if note:
                             notes.append(note)
+                    elif month < last_month - 6:  # December, then January: the new year began
+                        year += 1
+                        notes.append(
+                            Text(
+                                zh=f"{path.name} 第 {number} 行起跨年，改以 {year} 年解讀",
+                                en=f"{path.name}: the year turns at line {number}; read as {year} from there",
+                            )
+                        )
+                    last_month = month
                     naive = datetime.strptime(
                         f"{year} {parts['mon']} {parts['day']} {parts['time']}", "%Y %b %d %H:%M:%S"
                     )
@@ -128,7 +140,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                     continue
                 attempted_pids.add(process)
                 pending.pop(process, None)
-                user = attempt["user"]
+                user = attempt["user"] or None  # "invalid user  from": a real attempt naming no account
                 success = attempt["result"] == "Accepted"
                 reason = (
                     None
