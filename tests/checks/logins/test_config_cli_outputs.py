@@ -203,3 +203,15 @@ def test_mapping_mistakes_are_refused_naming_the_field(tmp_path: Path, mapping: 
     path.write_text(mapping, encoding="utf-8")
     result = _analyse(str(_day(tmp_path, [CLEAN])), "--mapping", str(path), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and words in " ".join(result.output.split()), result.output
+
+
+def test_core_hosts_match_regardless_of_case_and_by_short_name(data_dir: Path):
+    # Windows names its computers in full (BO-APP-01.corp.example.com.tw); firms list them short (SR-3.6).
+    export = data_dir / "windows-xml" / "security-wevtutil.xml"
+    everything = {s["subject"] for s in analyse([export], LoginConfig()).summaries}
+    assert everything
+    for hosts in (["bo-app-01"], ["BO-APP-01"], ["bo-app-01.CORP.example.com.tw"]):
+        listed = analyse([export], LoginConfig(core_hosts=hosts)).summaries
+        assert {s["subject"] for s in listed} == everything, hosts
+    assert analyse([export], LoginConfig(core_hosts=["bo-app"])).summaries == []  # a label, not a prefix
+    assert LoginConfig(core_services=["Web"]).core_services == ["web"]

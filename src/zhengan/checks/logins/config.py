@@ -141,6 +141,12 @@ class LoginConfig(BaseModel):
             raise ValueError(f"未知的偵測 / unknown detection ids {unknown}; known: {known}")
         return value
 
+    @field_validator("core_hosts", "core_services")
+    @classmethod
+    def _folded(cls, values: list[str]) -> list[str]:
+        # Host and channel names are matched case-insensitively (enrich.core_hosts_member).
+        return [value.strip().lower() for value in values if value.strip()]
+
     @field_validator("trusted_networks")
     @classmethod
     def _networks(cls, values: list[str]) -> list[str]:

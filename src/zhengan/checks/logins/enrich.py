@@ -139,7 +139,7 @@ def prepare(
 
     if config.core_hosts or config.core_services:
         is_core = pc.or_(
-            _member(table["host_name"], tuple(config.core_hosts)),
+            core_hosts_member(table["host_name"], config.core_hosts),
             _member(table["service_name"], tuple(config.core_services)),
         )
     else:
@@ -168,6 +168,29 @@ def prepare(
         calendar=calendar_table(calendar),
         utc_offset_seconds=config.utc_offset_hours * 3600,
     )
+
+
+def core_hosts_member(column: pa.ChunkedArray, hosts: list[str]) -> pa.ChunkedArray:
+    """Per row: is the host one of the firm's core hosts (SR-3.6)? Case-insensitive, and a listed short
+    name (`bo-app-01`) also matches the fully qualified names it begins (`BO-APP-01.corp.example.com.tw`),
+    as Windows logs name their computers. Worked out on each chunk's dictionary when it has one."""
+    names = pa.array(sorted(set(hosts)), TEXT)
+    short = pa.array(sorted({h for h in hosts if "." not in h}), TEXT)
+
+    def matches(values: pa.Array) -> pa.Array:
+        lowered = pc.utf8_lower(values.cast(TEXT))
+        first = pc.list_element(pc.split_pattern(lowered, ".", max_splits=1), 0)
+        return pc.fill_null(
+            pc.or_(pc.is_in(lowered, value_set=names), pc.is_in(first, value_set=short)), False
+        )
+
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            chunks.append(pc.fill_null(pc.take(matches(chunk.dictionary), chunk.indices), False))
+        else:
+            chunks.append(matches(chunk))
+    return pa.chunked_array(chunks, pa.bool_())
 
 
 def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.ChunkedArray | pa.Array]:

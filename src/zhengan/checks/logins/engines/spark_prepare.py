@@ -448,7 +448,15 @@ def _prepare_and_detect(
                 return F.lit(False)
             return F.coalesce(F.col(name).isin(allowed), F.lit(False))
 
-        is_core = member("host_name", config.core_hosts) | member("service_name", config.core_services)
+        # as enrich.core_hosts_member: case-insensitive; a short name matches the FQDNs it begins
+        host = F.lower(F.col("host_name"))
+        short = [name for name in config.core_hosts if "." not in name]
+        hosts = F.coalesce(
+            host.isin(config.core_hosts) | F.substring_index(host, ".", 1).isin(short), F.lit(False)
+        )
+        is_core = (hosts if config.core_hosts else F.lit(False)) | member(
+            "service_name", config.core_services
+        )
     else:
         is_core = F.lit(True)
     events = (
