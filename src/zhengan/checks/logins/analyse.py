@@ -374,6 +374,7 @@ def _driver_prepared(run: _Run) -> _Found:
     clock = time.perf_counter()
     prepared = prepare(results, run.config, run.calendar)
     del results  # the prepared table holds what the detections need
+    notes.extend(prepared.notes)
     years = local_years(prepared) if run.calendar is not None else set()
     run.timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()

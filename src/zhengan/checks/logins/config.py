@@ -5,7 +5,9 @@ Everything has a default, so an empty file (or none) runs the documented default
     home_country: TW
     office_hours: {start: 8, end: 19, weekdays_only: true, public_holidays: true}
     holiday_calendar: our-holidays.csv         # default: Taiwan's DGPA calendar shipped with zhengan
-    core_hosts: [order-gw-01, order-gw-02]     # empty: every host counts as core
+    core_hosts: [order-gw-01, order-gw-02]     # empty: every host counts as core; ignoring case, and a
+                                               # short name matches a full domain name's first label
+    account_names_case_sensitive: false        # Alice, alice and ALICE are one account (the default)
     domestic_only_channels: [voice]
     trusted_networks: [10.20.0.0/16]           # e.g. the firm's own proxies (kept out of "one IP, many accounts")
     blacklists: [fisac-2026-11-21.csv, fisac-bundle.json]
@@ -111,6 +113,9 @@ class LoginConfig(BaseModel):
     holiday_calendar: Path | None = None  # None: the Taiwan calendar shipped with zhengan (holidays.py)
     account_types: list[AccountTypeRule] = Field(default_factory=list)
     default_user_type: str = "customer"  # for records whose log and rules above do not say
+    # Account names differing only in case are one account (Windows, AD and most broker login ids);
+    # true keeps them apart (a system whose login names are case-sensitive).
+    account_names_case_sensitive: bool = False
     detections: dict[str, DetectionSettings] = Field(default_factory=dict)
 
     @field_validator("home_country")
@@ -144,7 +149,7 @@ class LoginConfig(BaseModel):
     @field_validator("core_hosts", "core_services")
     @classmethod
     def _folded(cls, values: list[str]) -> list[str]:
-        # Host and channel names are matched case-insensitively (enrich.core_hosts_member).
+        # Host and channel names are matched case-insensitively (enrich.core_values).
         return [value.strip().lower() for value in values if value.strip()]
 
     @field_validator("trusted_networks")

@@ -8,9 +8,21 @@ database; never a network call),
 `ip_no` (the source address's row in `addresses`), `trusted` (in the firm's trusted networks), `is_core`
 (a core system) and `user_type` resolved by the firm's rules.
 
-Everything about an address is worked out once per distinct address, in the `addresses` table:
-`ip_key` (a fixed-width hex form, so that CIDR ranges match with BETWEEN on every engine), `country`
-and `trusted`.
+Account names (`user_name`) are grouped without regard to case unless the firm sets
+`account_names_case_sensitive: true` (`fold_accounts`): every spelling of one account is replaced by the
+spelling seen first, and a run note lists the spellings grouped. Only the distinct names are folded; when
+no two of them differ only in case (the usual day) the column is kept as it is.
+
+Everything about an address is worked out once per distinct address text (`address_lookup`): its
+canonical spelling (`ipaddress`: the compressed form, an IPv4-mapped IPv6 address as IPv4), then, once
+per canonical address, the `addresses` table: `ip_key` (a fixed-width hex form, so that CIDR ranges match
+with BETWEEN on every engine), `country` and `trusted`. Events carry the canonical spelling in
+`source_ip` and are grouped by it (`ip_no`); a value that is not an address keeps its text in `source_ip`
+but has no `ip_no`, so it takes no part in the address-based detections (a run note counts them).
+
+Core systems (`is_core`): a listed `core_hosts` or `core_services` name matches case-insensitively, and a
+name without a dot matches a host name whose first label it is (and the other way round)
+(`core_values`); listed names that match no event are named in a run note.
 
 The firm's local time (day, hour, weekday) is not prepared for every event: the one detection that needs
 it (`non_customer_daily`) works it out from `epoch` and `utc_offset_seconds` for the few events it reads,
@@ -22,7 +34,7 @@ from __future__ import annotations
 import bisect
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
@@ -34,6 +46,7 @@ from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import EventIds, ReadResult
 from zhengan.checks.logins.readers.mapping import DICTIONARY, TEXT, _chunkwise, _member
 from zhengan.checks.logins.schema import FALLBACK_TYPE
+from zhengan.text import Text
 
 # The reader columns the preparation needs.
 READ_COLUMNS = (
@@ -85,6 +98,7 @@ class PreparedEvents:
     inputs: list[tuple[int, EventIds]]  # (first rid, how its rows are named) per input, in rid order
     calendar: pa.Table  # one row per listed local day: local_day (days since 1970-01-01), day_kind
     utc_offset_seconds: int = 8 * 3600  # the firm's local time (for the local years of the events)
+    notes: list[Text] = field(default_factory=list)  # what the preparation grouped or left out
 
     @property
     def count(self) -> int:
@@ -128,31 +142,49 @@ def prepare(
     micros = table["timestamp"].cast(pa.int64())
     epoch = pc.divide(micros, 1_000_000)  # truncates toward zero: a floor for every date after 1970
 
-    # One hashing pass gives the distinct addresses (in order of first appearance) and each event's row
-    # among them.
-    distinct, ip_no = _encode(table["source_ip"])
-    addresses = _addresses(distinct, config)
+    notes: list[Text] = []
+    # One hashing pass gives the distinct address texts (in order of first appearance) and each event's
+    # row among them; each text is made canonical once, and the events grouped by the canonical address.
+    distinct, raw_no = _encode(table["source_ip"])
+    addresses, lookup = address_lookup(distinct, config)
+    ip_no = _remap(raw_no, lookup["ip_no"])
+    source_ip = _spelled(raw_no, lookup["display"])
+    unparsable = pc.and_(pc.is_valid(distinct), pc.is_null(lookup["ip_no"]))
+    if pc.any(unparsable).as_py():
+        events_unparsable = sum(pc.sum(pc.take(unparsable, c)).as_py() or 0 for c in _chunks(raw_no))
+        notes.append(unparsable_note(pc.filter(distinct, unparsable).to_pylist(), events_unparsable))
     country = _countries(addresses["country"], ip_no)
     if table["source_country"].null_count != count:
         country = pc.coalesce(table["source_country"].cast(TEXT), country.cast(TEXT))
     trusted = pc.fill_null(pc.take(addresses["trusted"], ip_no), False)
 
     if config.core_hosts or config.core_services:
+        hosts, services, unseen = core_values(
+            pc.unique(table["host_name"]).to_pylist() if config.core_hosts else [],
+            pc.unique(table["service_name"]).to_pylist() if config.core_services else [],
+            config,
+        )
+        notes.extend(unseen)
         is_core = pc.or_(
-            core_hosts_member(table["host_name"], config.core_hosts),
-            _member(table["service_name"], tuple(config.core_services)),
+            _member(table["host_name"], tuple(hosts)), _member(table["service_name"], tuple(services))
         )
     else:
         is_core = pa.repeat(pa.scalar(True), count)
+
+    user_name = table["user_name"]
+    if not config.account_names_case_sensitive:
+        user_name, groups = fold_accounts(user_name)
+        if groups:
+            notes.append(accounts_note(groups))
 
     events = pa.table(
         {
             "rid": row_numbers(count, pa.int64()),
             "event_outcome": table["event_outcome"],
             "event_action": table["event_action"],
-            "user_name": table["user_name"],
-            "user_type": _user_types(table, config),
-            "source_ip": table["source_ip"],
+            "user_name": user_name,
+            "user_type": _user_types(table, config),  # by the name as spelled in the event
+            "source_ip": source_ip,
             "ip_no": ip_no,
             "service_name": table["service_name"],
             "epoch": epoch,
@@ -167,30 +199,8 @@ def prepare(
         inputs=inputs,
         calendar=calendar_table(calendar),
         utc_offset_seconds=config.utc_offset_hours * 3600,
+        notes=notes,
     )
-
-
-def core_hosts_member(column: pa.ChunkedArray, hosts: list[str]) -> pa.ChunkedArray:
-    """Per row: is the host one of the firm's core hosts (SR-3.6)? Case-insensitive, and a listed short
-    name (`bo-app-01`) also matches the fully qualified names it begins (`BO-APP-01.corp.example.com.tw`),
-    as Windows logs name their computers. Worked out on each chunk's dictionary when it has one."""
-    names = pa.array(sorted(set(hosts)), TEXT)
-    short = pa.array(sorted({h for h in hosts if "." not in h}), TEXT)
-
-    def matches(values: pa.Array) -> pa.Array:
-        lowered = pc.utf8_lower(values.cast(TEXT))
-        first = pc.list_element(pc.split_pattern(lowered, ".", max_splits=1), 0)
-        return pc.fill_null(
-            pc.or_(pc.is_in(lowered, value_set=names), pc.is_in(first, value_set=short)), False
-        )
-
-    chunks = []
-    for chunk in column.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            chunks.append(pc.fill_null(pc.take(matches(chunk.dictionary), chunk.indices), False))
-        else:
-            chunks.append(matches(chunk))
-    return pa.chunked_array(chunks, pa.bool_())
 
 
 def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.ChunkedArray | pa.Array]:
@@ -340,4 +350,221 @@ def _addresses(distinct: pa.Array, config: LoginConfig) -> pa.Table:
             "country": countries,
             "trusted": trusted,
         }
+    )
+
+
+def _chunks(column: pa.ChunkedArray | pa.Array) -> list[pa.Array]:
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _array(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _remap(codes: pa.ChunkedArray | pa.Array, mapping: pa.Array) -> pa.ChunkedArray:
+    """`mapping[code]` for every row (null codes stay null), chunk by chunk."""
+    mapping = _array(mapping)
+    return pa.chunked_array([pc.take(mapping, chunk) for chunk in _chunks(codes)], mapping.type)
+
+
+def _spelled(codes: pa.ChunkedArray | pa.Array, values: pa.Array) -> pa.ChunkedArray:
+    """A dictionary column of `values[code]` without a string per row."""
+    values = _array(values).cast(TEXT)
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(chunk.cast(pa.int32()), values) for chunk in _chunks(codes)],
+        DICTIONARY,
+    )
+
+
+def canonical_ip(address: str) -> str | None:
+    """The address as `ipaddress` spells it (compressed; an IPv4-mapped IPv6 address as IPv4; a zone
+    dropped, as `ip_key` drops it), or None when it is not an address."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return ip.compressed
+
+
+def canonical_ips(addresses: pa.Array) -> pa.Array:
+    """`canonical_ip` of each text: a dotted quad without leading zeros is already canonical (vectorised);
+    other spellings (IPv6, odd forms) go through `ipaddress` one by one."""
+    addresses = addresses.cast(TEXT)
+    dotted = pc.fill_null(pc.match_substring_regex(addresses, IPV4), False)
+    others = pc.indices_nonzero(pc.and_(pc.invert(dotted), pc.is_valid(addresses))).to_pylist()
+    canonical = pc.if_else(dotted, addresses, pa.scalar(None, TEXT))
+    if others:
+        texts = canonical.to_pylist()
+        for index in others:
+            texts[index] = canonical_ip(addresses[index].as_py())
+        canonical = pa.array(texts, TEXT)
+    return canonical
+
+
+def address_lookup(distinct: pa.Array, config: LoginConfig) -> tuple[pa.Table, pa.Table]:
+    """The `addresses` table (one row per canonical address) and, per distinct address text, its
+    `ip_no` (null: not an address), `display` (the canonical spelling, else the text as logged),
+    `country` and `trusted`. Shared by the driver's preparation and Spark's (`spark_prepare`)."""
+    distinct = distinct.cast(TEXT)
+    canonical = canonical_ips(distinct)
+    encoded = pc.dictionary_encode(canonical)
+    addresses = _addresses(encoded.dictionary, config)
+    ip_no = encoded.indices.cast(pa.int32())
+    lookup = pa.table(
+        {
+            "source_ip": distinct,
+            "ip_no": ip_no,
+            "display": pc.coalesce(canonical, distinct),
+            "country": pc.take(addresses["country"], ip_no),
+            "trusted": pc.fill_null(pc.take(addresses["trusted"], ip_no), False),
+        }
+    )
+    return addresses, lookup
+
+
+def unparsable_note(values: list[str], events: int) -> Text:
+    """M7/L4: source addresses that are not addresses are kept, but out of the address-based detections."""
+    examples = ", ".join(f"'{v}'" for v in sorted(values)[:5]) + (" …" if len(values) > 5 else "")
+    return Text(
+        zh=f"{events:,} 筆事件的來源位址不是有效的 IP 位址（{len(values):,} 種，例如 {examples}）："
+        "這些事件仍納入分析，但不參與以來源位址判定的偵測（黑名單、國家、同一 IP 多帳號）",
+        en=f"{events:,} event{'s carry' if events != 1 else ' carries'} a source address that is not an IP address "
+        f"({len(values):,} distinct, e.g. {examples}): the events are analysed, but take no part in the "
+        "address-based detections (blacklists, countries, one IP with many accounts)",
+    )
+
+
+def _is_ip(text: str) -> bool:
+    return canonical_ip(text) is not None
+
+
+def _host_matches(listed: str, host: str) -> bool:
+    """`listed` and `host` already lower-cased: equal, or one without a dot equal to the other's first
+    label (a short name against a fully qualified one); addresses only equal."""
+    if listed == host:
+        return True
+    if _is_ip(listed) or _is_ip(host):
+        return False
+    if "." not in listed and "." in host:
+        return host.split(".", 1)[0] == listed
+    if "." in listed and "." not in host:
+        return listed.split(".", 1)[0] == host
+    return False
+
+
+def core_values(
+    hosts: list[str | None], services: list[str | None], config: LoginConfig
+) -> tuple[list[str], list[str], list[Text]]:
+    """M8: the day's host and service names (as spelled in the events) that count as core systems, and a
+    note naming every listed core host or service no event matched. Shared with `spark_prepare`."""
+    matched_hosts, matched_services, seen = [], [], set()
+    for host in hosts:
+        if host is None:
+            continue
+        hits = [name for name in config.core_hosts if _host_matches(name.strip().lower(), host.lower())]
+        if hits:
+            matched_hosts.append(host)
+            seen.update(hits)
+    listed_services = {name.strip().lower(): name for name in config.core_services}
+    seen_services = set()
+    for service in services:
+        if service is not None and service.lower() in listed_services:
+            matched_services.append(service)
+            seen_services.add(listed_services[service.lower()])
+    notes = []
+    unseen_hosts = [name for name in config.core_hosts if name not in seen]
+    unseen_services = [name for name in config.core_services if name not in seen_services]
+    if unseen_hosts:
+        names = ", ".join(unseen_hosts)
+        notes.append(
+            Text(
+                zh=f"設定的核心主機 {names} 未出現在本日任何事件中（不分大小寫比對；不含「.」的名稱比對完整網域名稱的第一段）：請確認 core_hosts 的名稱",
+                en=f"the core hosts {names} of the configuration match no event of the day (matched ignoring "
+                "case; a name without a dot matches a full domain name's first label): check core_hosts",
+            )
+        )
+    if unseen_services:
+        names = ", ".join(unseen_services)
+        notes.append(
+            Text(
+                zh=f"設定的核心服務 {names} 未出現在本日任何事件中（不分大小寫比對）：請確認 core_services 的名稱",
+                en=f"the core services {names} of the configuration match no event of the day (matched "
+                "ignoring case): check core_services",
+            )
+        )
+    return sorted(matched_hosts), sorted(matched_services), notes
+
+
+def _names_in_order(column: pa.ChunkedArray) -> pa.Array:
+    """The distinct non-null values in order of first appearance: for a dictionary column from its
+    indices (cheap), else hashed in two halves on two cores (Arrow's kernels release the GIL)."""
+    if pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()
+        if column.num_chunks == 0:
+            return pa.array([], TEXT)
+        codes = pa.chunked_array([c.indices for c in column.chunks])
+        return pc.take(column.chunk(0).dictionary, pc.unique(codes).drop_null()).cast(TEXT)
+    half = len(column) // 2
+    parts = [column.slice(0, half), column.slice(half)] if half > 65536 else [column]
+    found = _chunkwise(lambda part: pc.unique(part).drop_null(), parts)
+    return pc.unique(pa.concat_arrays([_array(f).cast(TEXT) for f in found]))
+
+
+def fold_accounts(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, list[tuple[str, list[str]]]]:
+    """H6: each account name replaced by the spelling of it seen first, names differing only in case being
+    one account; and the groups of spellings (first, others). Only the distinct names are folded; without
+    two of them differing only in case (the usual day) the column is returned as it is, and only the
+    spellings that are not the first of their account are looked up in the events."""
+    used = _names_in_order(column)
+    if len(used) < 2:
+        return column, []
+    groups = pc.dictionary_encode(pc.utf8_lower(used))
+    if len(groups.dictionary) == len(used):
+        return column, []
+    g = groups.indices
+    per_group = (
+        pa.table({"g": g, "i": row_numbers(len(used), pa.int32())})
+        .group_by("g", use_threads=False)
+        .aggregate([("i", "min"), ("i", "count")])
+        .sort_by("g")  # groups 0..n-1
+    )
+    first = pc.take(per_group["i_min"], g)  # per name: the position of its account's first-seen name
+    shared = pc.indices_nonzero(pc.greater(pc.take(per_group["i_count"], g), 1)).to_pylist()
+    spellings: dict[int, list[str]] = {}
+    others, firsts = [], []
+    for position in shared:
+        name = used[position].as_py()
+        spellings.setdefault(g[position].as_py(), []).append(name)
+        if first[position].as_py() != position:
+            others.append(name)
+            firsts.append(used[first[position].as_py()].as_py())
+    value_set, replacement = pa.array(others, TEXT), pa.array(firsts, TEXT)
+
+    def refold(values: pa.Array) -> pa.Array:
+        found = pc.index_in(values, value_set=value_set)
+        return pc.if_else(pc.is_valid(found), pc.take(replacement, found), values)
+
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            chunk = pc.take(refold(chunk.dictionary.cast(TEXT)), chunk.indices)
+        else:
+            chunk = refold(chunk.cast(TEXT))
+        chunks.append(chunk)
+    folded = [(names[0], sorted(names[1:])) for names in spellings.values()]
+    return pa.chunked_array(chunks, TEXT), sorted(folded)
+
+
+def accounts_note(groups: list[tuple[str, list[str]]], shown: int = 10) -> Text:
+    """H6: the account names grouped ignoring case (each as first spelled, then its other spellings)."""
+    listed = "; ".join(f"{first} ({', '.join(others)})" for first, others in sorted(groups)[:shown])
+    more = len(groups) - shown
+    return Text(
+        zh=f"帳號名稱不分大小寫視為同一帳號（account_names_case_sensitive: false），以最先出現的拼寫表示；"
+        f"{len(groups):,} 個帳號有多種拼寫：{listed}" + (f"；另有 {more:,} 個" if more > 0 else ""),
+        en="account names are grouped ignoring case (account_names_case_sensitive: false), each shown as "
+        f"first spelled; {len(groups):,} account{'s' if len(groups) != 1 else ''} spelled in more than one "
+        f"way: {listed}" + (f"; and {more:,} more" if more > 0 else ""),
     )

@@ -9,10 +9,13 @@ null, codes translated, constants, case folded, `event.action` defaulting to log
 checks in the same order, the format's rejection first).
 
 Then the events are prepared as `enrich.prepare` prepares them: `epoch` (UTC seconds), the distinct
-source addresses collected to the driver (only those) and turned into the `addresses` table by
-`enrich._addresses` (offline `iptocc` country, `trusted`), sent back and joined (`ip_no`), `country`
-(the log's own, else the address's), `trusted`, `is_core` and `user_type` (the log's own, else the firm's
-first matching `account_types` rule, else `default_user_type`). The shared tables and the detections are
+source addresses collected to the driver (only those) and turned into the `addresses` table and the
+per-text lookup by `enrich.address_lookup` (canonical spelling, offline `iptocc` country, `trusted`),
+sent back and joined (`ip_no`, `source_ip` spelled canonically), `country` (the log's own, else the
+address's), `trusted`, `is_core` (the distinct host and service names to the driver, matched by
+`enrich.core_values`), `user_type` (the log's own, else the firm's first matching `account_types` rule,
+else `default_user_type`) and, unless account names are case-sensitive, `user_name` as the account's
+first-seen spelling (the spellings differing only in case found by Spark, grouped on the driver). The shared tables and the detections are
 then those of `spark_engine` (`build_shared`, `detect`).
 
 Only small things travel to the driver: the quarantined records (for the quarantine file), the distinct
@@ -40,7 +43,14 @@ from zhengan.checks.logins import readers
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import TOP_LISTS, spark_engine, spark_sources, top_failures_sql
 from zhengan.checks.logins.engines.spark_sources import SPACE_CLASS, _column
-from zhengan.checks.logins.enrich import _addresses, calendar_table, years_between
+from zhengan.checks.logins.enrich import (
+    accounts_note,
+    address_lookup,
+    calendar_table,
+    core_values,
+    unparsable_note,
+    years_between,
+)
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.readers.mapping import (
@@ -311,6 +321,36 @@ def _with_problem(cleaned):
     return cleaned.withColumn("problem", problem.otherwise(F.lit(None).cast("string")))
 
 
+def _fold_accounts(spark, kept, notes: list[Text]):
+    """`enrich.fold_accounts` on Spark: the accounts spelled in more than one case (usually none) to
+    the driver, each spelling's first-seen one (smallest rid, the driver's first appearance) joined back."""
+    from pyspark.sql import functions as F
+
+    rid = (F.col("input").cast("long") * (1 << ROW_BITS)) + F.col("row")
+    found = (
+        kept.where(F.col("user_name").isNotNull())
+        .groupBy(F.lower(F.col("user_name")).alias("__fold"))
+        .agg(F.min_by("user_name", rid).alias("__first"), F.collect_set("user_name").alias("__names"))
+        .where(F.size("__names") > 1)
+        .collect()
+    )
+    if not found:
+        return kept, F.col("user_name")
+    groups = [(r["__first"], sorted(n for n in r["__names"] if n != r["__first"])) for r in found]
+    notes.append(accounts_note(groups))
+    pairs = [(other, first) for first, others in groups for other in others]
+    lookup = spark.createDataFrame(
+        pa.table(
+            {
+                "__spelling": pa.array([o for o, _ in pairs], TEXT),
+                "__account": pa.array([f for _, f in pairs], TEXT),
+            }
+        )
+    )
+    kept = kept.join(F.broadcast(lookup), kept["user_name"] == lookup["__spelling"], "left")
+    return kept, F.coalesce(F.col("__account"), F.col("user_name"))
+
+
 def run(
     paths: list[Path],
     options: ReadOptions,
@@ -425,15 +465,21 @@ def _prepare_and_detect(
     distinct = sorted(
         row[0] for row in kept.where(F.col("source_ip").isNotNull()).select("source_ip").distinct().collect()
     )
-    addresses = _addresses(pa.array(distinct, TEXT), config)
+    addresses, lookup = address_lookup(pa.array(distinct, TEXT), config)
     spark.createDataFrame(addresses).createOrReplaceTempView("addresses")
-
-    address = spark.table("addresses").select(
+    unparsable = [
+        text for text, number in zip(distinct, lookup["ip_no"].to_pylist(), strict=True) if number is None
+    ]
+    address = spark.createDataFrame(lookup).select(
         F.col("source_ip").alias("__ip"),
         "ip_no",
+        F.col("display").alias("__display"),
         F.col("country").alias("__country"),
         F.col("trusted").alias("__trusted"),
     )
+    account, prepared_notes = F.col("user_name"), []  # in the order `enrich.prepare` gives them
+    if not config.account_names_case_sensitive:
+        kept, account = _fold_accounts(spark, kept, prepared_notes)
     user_type = F.col("user_type")
     if config.account_types:
         rule = None
@@ -448,15 +494,10 @@ def _prepare_and_detect(
                 return F.lit(False)
             return F.coalesce(F.col(name).isin(allowed), F.lit(False))
 
-        # as enrich.core_hosts_member: case-insensitive; a short name matches the FQDNs it begins
-        host = F.lower(F.col("host_name"))
-        short = [name for name in config.core_hosts if "." not in name]
-        hosts = F.coalesce(
-            host.isin(config.core_hosts) | F.substring_index(host, ".", 1).isin(short), F.lit(False)
-        )
-        is_core = (hosts if config.core_hosts else F.lit(False)) | member(
-            "service_name", config.core_services
-        )
+        names = kept.agg(F.collect_set("host_name"), F.collect_set("service_name")).collect()[0]
+        hosts, services, unseen = core_values(list(names[0]), list(names[1]), config)
+        prepared_notes[0:0] = unseen
+        is_core = member("host_name", hosts) | member("service_name", services)
     else:
         is_core = F.lit(True)
     events = (
@@ -465,9 +506,9 @@ def _prepare_and_detect(
             ((F.col("input").cast("long") * (1 << ROW_BITS)) + F.col("row")).alias("rid"),
             "event_outcome",
             "event_action",
-            "user_name",
-            user_type.alias("user_type"),
-            "source_ip",
+            account.alias("user_name"),
+            user_type.alias("user_type"),  # by the name as spelled in the event
+            F.coalesce(F.col("__display"), F.col("source_ip")).alias("source_ip"),
             "ip_no",
             "service_name",
             F.expr("unix_micros(timestamp) div 1000000").alias("epoch"),
@@ -479,6 +520,10 @@ def _prepare_and_detect(
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     events.createOrReplaceTempView("events")
+    if unparsable:
+        count_unparsable = events.where(F.col("source_ip").isNotNull() & F.col("ip_no").isNull()).count()
+        prepared_notes.insert(0, unparsable_note(unparsable, count_unparsable))
+    notes.extend(prepared_notes)
     spark.createDataFrame(blacklist).createOrReplaceTempView("blacklist")
     spark.createDataFrame(calendar_table(calendar)).createOrReplaceTempView("calendar")
 
