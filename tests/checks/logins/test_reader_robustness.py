@@ -9,8 +9,11 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from zhengan.checks.logins.readers import sshd, syslog5424
+import pytest
+
+from zhengan.checks.logins.readers import csv, jsonl, sshd, syslog5424
 from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.readers.mapping import ColumnMapping, MappingError
 
 
 def rows(result):
@@ -99,3 +102,151 @@ def test_syslog5424_sshd_message_with_empty_user_is_quarantined(tmp_path: Path):
     result = syslog5424.read(log, ReadOptions())
     assert result.table.num_rows == 0
     assert [(e.source.line, e.source.field) for e in result.errors] == [(1, "user.name")]
+
+
+# --- H4: CSV records over several lines keep their own line numbers -----------------------------------
+
+
+def test_csv_quoted_line_breaks_keep_line_numbers(data_dir: Path):
+    path = data_dir / "csv" / "quoted-line-breaks.csv"
+    result = csv.read(path, ReadOptions())
+    events = rows(result)
+    assert [(row["source_line"], row["user_name"]) for row in events] == [
+        (2, "A100000001"),
+        (4, "A200000002"),
+        (6, "A300000003"),
+        (13, "A300000003"),
+    ]
+    assert events[0]["event_reason"] == "wrong password\n(typed twice)"
+    assert events[3]["event_id"] == f"{path}:13"
+    errors = [(e.source.line, e.source.field, e.raw) for e in result.errors]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert errors == [
+        (9, None, lines[8]),
+        (10, "@timestamp", lines[9]),
+        (11, None, lines[10] + "\n" + lines[11]),  # the whole record, both lines
+    ]
+    assert "too many columns" in result.errors[0].message.en and "欄位數過多" in result.errors[0].message.zh
+    assert result.records == 7
+    assert any("span several lines" in note.en for note in result.notes)
+
+
+def test_csv_line_numbers_right_after_a_quoted_break_on_the_duckdb_path(tmp_path: Path):
+    # A short row sends the file to DuckDB; the quoted break before it must still not shift the lines.
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name,event.reason\n"
+        '2026-11-20T10:00:00+08:00,failure,A1,"two\nlines"\n'
+        "2026-11-20T10:00:01+08:00,failure\n"
+        "2026-11-20T10:00:02+08:00,failure,A2,x\n",
+        encoding="utf-8",
+    )
+    result = csv.read(path, ReadOptions())
+    assert [row["source_line"] for row in rows(result)] == [2, 5]
+    assert [e.source.line for e in result.errors] == [4]
+
+
+def test_csv_one_record_per_line_stays_on_the_fast_path(tmp_path: Path, monkeypatch):
+    # Blank lines at the end of the file are not records and do not move any line.
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name\n"
+        + "".join(f"2026-11-20T10:00:0{i}+08:00,failure,A{i}\n" for i in range(5))
+        + "\n\n",
+        encoding="utf-8",
+    )
+
+    def refuse(*args):
+        raise AssertionError("a slower reader was used")
+
+    monkeypatch.setattr(csv, "_read_with_python", refuse)
+    monkeypatch.setattr(csv, "_read_with_duckdb", refuse)
+    result = csv.read(path, ReadOptions())
+    assert [row["source_line"] for row in rows(result)] == [2, 3, 4, 5, 6]
+    assert result.ids.first_line == 2  # no line number stored per row
+
+
+def test_csv_blank_line_between_records_does_not_shift_lines(tmp_path: Path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name\n2026-11-20T10:00:00+08:00,failure,A1\n\n"
+        "2026-11-20T10:00:01+08:00,failure,A2\n",
+        encoding="utf-8",
+    )
+    assert [(row["source_line"], row["user_name"]) for row in rows(csv.read(path, ReadOptions()))] == [
+        (2, "A1"),
+        (4, "A2"),
+    ]
+
+
+# --- M1 / M10: bytes that are not UTF-8, and Big5 exports -----------------------------------------------
+
+
+def test_jsonl_line_not_utf8_is_quarantined_and_the_rest_read(data_dir: Path):
+    path = data_dir / "jsonl" / "not-utf8-line.jsonl"
+    result = jsonl.read(path, ReadOptions())
+    assert [row["user_name"] for row in rows(result)] == ["A123456789", "B223456789"]
+    assert [row["source_line"] for row in rows(result)] == [1, 3]
+    (error,) = result.errors
+    assert error.source.line == 2 and "not UTF-8" in error.message.en and "UTF-8" in error.message.zh
+    assert "cp950" in error.message.en and error.raw.startswith('{"@timestamp":"2026-11-20T09:00:01')
+    assert result.records == 3
+
+
+def test_jsonl_declared_big5_encoding_is_read(data_dir: Path, tmp_path: Path):
+    path = tmp_path / "big5.jsonl"
+    path.write_bytes((data_dir / "jsonl" / "not-utf8-line.jsonl").read_bytes())
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        'encoding: cp950\ncolumns: {"@timestamp": "@timestamp", event.outcome: event.outcome, '
+        "user.name: user.name, event.reason: event.reason}\n",
+        encoding="utf-8",
+    )
+    result = jsonl.read(path, ReadOptions(mapping=mapping))
+    assert not result.errors
+    assert [row["event_reason"] for row in rows(result)] == [None, "密碼錯誤", None]
+
+
+def test_csv_big5_export_with_declared_encoding_reads_as_the_utf8_one(data_dir: Path):
+    folder = data_dir / "csv"
+    utf8 = csv.read(folder / "broker-export.csv", ReadOptions(mapping=folder / "mapping-broker-export.yaml"))
+    big5 = csv.read(
+        folder / "broker-export-big5.csv", ReadOptions(mapping=folder / "mapping-broker-export-big5.yaml")
+    )
+    drop = ["source_file", "event_id"]
+    assert big5.events().drop_columns(drop).equals(utf8.events().drop_columns(drop))
+    assert [(e.source.line, e.message.en, e.raw) for e in big5.errors] == [
+        (e.source.line, e.message.en, e.raw) for e in utf8.errors
+    ]
+    assert big5.events().column("event_id")[0].as_py() == f"{folder / 'broker-export-big5.csv'}:2"
+
+
+def test_csv_big5_header_without_declared_encoding_says_so(data_dir: Path):
+    with pytest.raises(MappingError) as caught:
+        csv.read(
+            data_dir / "csv" / "broker-export-big5.csv",
+            ReadOptions(mapping=data_dir / "csv" / "mapping-broker-export.yaml"),
+        )
+    assert "not UTF-8" in str(caught.value) and "不是 UTF-8" in str(caught.value)
+    assert "encoding: cp950" in str(caught.value)
+
+
+def test_csv_big5_value_is_quarantined_as_not_utf8(tmp_path: Path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(
+        b"@timestamp,event.outcome,user.name,event.reason\n"
+        b"2026-11-20T10:00:00+08:00,failure,A1," + "密碼錯誤".encode("cp950") + b"\n"
+        b"2026-11-20T10:00:01+08:00,failure,A2,x\n"
+    )
+    result = csv.read(path, ReadOptions())
+    assert [row["source_line"] for row in rows(result)] == [3]
+    (error,) = result.errors
+    assert error.source.line == 2 and "not UTF-8" in error.message.en
+    assert "欄位數" not in error.message.zh and "不是 UTF-8" in error.message.zh
+
+
+def test_mapping_refuses_unknown_encoding(tmp_path: Path):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("encoding: big-five\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="big-five"):
+        ColumnMapping.load(mapping)
