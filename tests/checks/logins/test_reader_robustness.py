@@ -6,12 +6,22 @@ Review of issue #7, findings H2, H3, H4, M1, M2, M10, L3 and L5.
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from zhengan.checks.logins.readers import csv, jsonl, sshd, syslog5424
+from zhengan.checks.logins.readers import (
+    csv,
+    jsonl,
+    sshd,
+    syslog5424,
+    windows_evtx,
+    windows_json,
+    windows_xml,
+)
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.readers.mapping import ColumnMapping, MappingError
 
@@ -250,3 +260,99 @@ def test_mapping_refuses_unknown_encoding(tmp_path: Path):
     mapping.write_text("encoding: big-five\n", encoding="utf-8")
     with pytest.raises(MappingError, match="big-five"):
         ColumnMapping.load(mapping)
+
+
+# --- M2 / L5: one damaged Windows event costs only itself, and is numbered as the events are -----------
+
+
+def test_windows_xml_damaged_event_keeps_the_others(data_dir: Path):
+    path = data_dir / "windows-xml" / "damaged-middle-event.xml"
+    result = windows_xml.read(path, ReadOptions())
+    assert [(row["source_line"], row["user_name"]) for row in rows(result)] == [(10, "bob"), (12, "bob")]
+    assert result.records == 3
+    (error,) = result.errors
+    assert error.source.line == 11  # its EventRecordID, still readable in the text cut short
+    assert error.message.en.startswith("EventRecordID 11: ") and "XML cannot be read" in error.message.en
+    assert "file line 2" in error.message.en and "XML 無法解讀" in error.message.zh
+    assert error.raw == path.read_text(encoding="utf-8").splitlines()[1]
+
+
+def test_windows_xml_unreadable_event_without_record_id_is_numbered_by_position(tmp_path: Path):
+    path = tmp_path / "e.xml"
+    ns = "xmlns='http://schemas.microsoft.com/win/2004/08/events/event'"
+    good = (
+        f"<Event {ns}><System><EventID>4625</EventID><TimeCreated SystemTime='2026-11-20T02:00:00Z'/>"
+        "<EventRecordID>7</EventRecordID><Computer>H</Computer></System><EventData>"
+        "<Data Name='TargetUserName'>bob</Data><Data Name='SubStatus'>0xc000006a</Data>"
+        "<Data Name='IpAddress'>203.0.113.50</Data></EventData></Event>"
+    )
+    no_time = f"<Event {ns}><System><EventID>4625</EventID><Computer>H</Computer></System></Event>"
+    bad_byte = good.replace("7</EventRecordID>", "9</EventRecordID>").replace("bob", "b\udcffob")
+    path.write_bytes(
+        f"<Events>\n{good}\n{no_time}\n{bad_byte}\n</Events>\n".encode("utf-8", "surrogateescape")
+    )
+    result = windows_xml.read(path, ReadOptions())
+    assert [row["source_line"] for row in rows(result)] == [7]
+    first, second = result.errors
+    assert first.source.line == 2 and "record 2 (no readable EventRecordID" in first.message.en
+    assert "position in the file" in first.message.en and "TimeCreated" in first.message.en
+    assert second.source.line == 9 and "not UTF-8" in second.message.en and "\ufffd" in second.raw
+
+
+def test_windows_json_array_damaged_element_keeps_the_others(data_dir: Path):
+    path = data_dir / "windows-json" / "damaged-array.json"
+    result = windows_json.read(path, ReadOptions())
+    assert [(row["source_line"], row["user_name"]) for row in rows(result)] == [
+        (884190, "alice"),
+        (884214, "alice"),
+    ]
+    assert result.records == 3
+    (error,) = result.errors
+    assert error.source.line == 884211 and error.message.en.startswith("EventRecordID 884211: ")
+    assert error.raw == path.read_text(encoding="utf-8").splitlines()[2].rstrip(",")
+
+
+def test_windows_json_lines_unreadable_record_is_numbered_by_line(tmp_path: Path):
+    path = tmp_path / "w.jsonl"
+    path.write_text('\n{"Event": {"System": {"EventID": 4625}}}\n', encoding="utf-8")
+    (error,) = windows_json.read(path, ReadOptions()).errors
+    assert error.source.line == 2 and error.message.en.startswith("line 2 (no readable EventRecordID")
+
+
+# --- H3: a truncated .evtx is reported, and what was read is kept ---------------------------------------
+
+
+GENUINE_EVTX = "Security_short_selected.evtx"
+
+
+@pytest.mark.parametrize("size", [69000, 40000, 5000, 4096])
+def test_truncated_evtx_is_quarantined(data_dir: Path, tmp_path: Path, size: int):
+    path = tmp_path / "cut.evtx"
+    path.write_bytes((data_dir / "windows-evtx" / GENUINE_EVTX).read_bytes()[:size])
+    result = windows_evtx.read(path, ReadOptions())
+    (error,) = result.errors
+    assert error.source.file == str(path)
+    assert "EVTX file truncated" in error.message.en and "截斷" in error.message.zh
+    assert f"declares 1 chunk(s) (69,632 bytes), the file holds {size:,} bytes" in error.message.en
+    assert "next record id is 8, no record read" in error.message.en
+
+
+def test_truncated_evtx_keeps_the_complete_chunks(data_dir: Path, tmp_path: Path):
+    # The genuine file with its chunk repeated (header: 2 chunks), cut inside the second chunk.
+    genuine = bytearray((data_dir / "windows-evtx" / GENUINE_EVTX).read_bytes())
+    two = genuine + genuine[4096:]
+    struct.pack_into("<Q", two, 16, 1)  # last chunk number
+    struct.pack_into("<H", two, 42, 2)  # number of chunks
+    struct.pack_into("<I", two, 124, zlib.crc32(bytes(two[:120])))
+    path = tmp_path / "two.evtx"
+    path.write_bytes(bytes(two))
+    assert windows_evtx.read(path, ReadOptions()).errors == []
+    path.write_bytes(bytes(two[:-632]))
+    result = windows_evtx.read(path, ReadOptions())
+    assert result.records == 7 and result.table.num_rows == 1
+    (error,) = result.errors
+    assert "declares 2 chunk(s) (135,168 bytes), the file holds 134,536 bytes" in error.message.en
+
+
+def test_complete_evtx_has_no_truncation_record(data_dir: Path):
+    assert windows_evtx.read(data_dir / "windows-evtx" / GENUINE_EVTX, ReadOptions()).errors == []
