@@ -115,15 +115,67 @@ def bad_record(file: str, line: int | None, zh: str, en: str, raw: str | None, f
     )
 
 
-def infer_year(path: Path, month: int, options: ReadOptions) -> tuple[int, Text | None]:
-    """The year for a year-less stamp: declared, or the file's mtime year (previous year for a later month)."""
-    if options.year is not None:
-        return options.year, None
-    modified = datetime.fromtimestamp(path.stat().st_mtime, options.zone)
-    year = modified.year - 1 if month > modified.month else modified.year
-    note = Text(
-        zh=f"{path.name} 的時間戳記未含年份，依檔案修改時間推定為 {year} 年（可用 --year 指定）",
-        en=f"{path.name} has year-less stamps; year {year} inferred from the file's modification time "
-        "(declare it with --year)",
-    )
-    return year, note
+ROLLOVER_MONTHS = 6  # a step back of at least this many months (Dec → Jan) starts a new year
+
+
+class YearLessStamps:
+    """The year of each year-less syslog stamp (`Nov 21 08:01:02`) in one file, in file order.
+
+    The year rolls forward whenever the month goes back by `ROLLOVER_MONTHS` or more from the previous
+    stamp (Dec 31 → Jan 1): a smaller step back is a line written late in the same year. The first stamp's
+    year is `--year` when declared; otherwise it is chosen so that the file's **last** stamp is not later
+    than the file's modification time (the last month later than the mtime's month is last year), counting
+    back the rollovers `months` (every stamp's month, a first pass over the file) holds. Either way the
+    notes say which years were used and from which line a new year began.
+    """
+
+    def __init__(self, path: Path, options: ReadOptions, months: Sequence[int] | None = None):
+        self.path = path
+        self.declared = options.year is not None
+        self.previous: int | None = None
+        self.rollovers: list[tuple[int, int]] = []  # (line, year from that line on)
+        if options.year is not None:
+            self.year = options.year
+            self.first = options.year
+            return
+        modified = datetime.fromtimestamp(path.stat().st_mtime, options.zone)
+        steps, last = 0, None
+        for month in months or ():
+            if last is not None and last - month >= ROLLOVER_MONTHS:
+                steps += 1
+            last = month
+        final = modified.year - 1 if last is not None and last > modified.month else modified.year
+        self.year = self.first = final - steps
+        self.modified = modified
+
+    def year_of(self, month: int, line: int) -> int:
+        if self.previous is not None and self.previous - month >= ROLLOVER_MONTHS:
+            self.year += 1
+            self.rollovers.append((line, self.year))
+        self.previous = month
+        return self.year
+
+    def notes(self) -> list[Text]:
+        if self.previous is None:
+            return []
+        name = self.path.name
+        if self.declared:
+            zh = f"{name} 的時間戳記未含年份，第一行依 --year 為 {self.first} 年"
+            en = f"{name} has year-less stamps; the first line is in {self.first} as declared by --year"
+        else:
+            zh = (
+                f"{name} 的時間戳記未含年份，依檔案修改時間推定第一行為 {self.first} 年"
+                "（最後一行不晚於修改時間；可用 --year 指定）"
+            )
+            en = (
+                f"{name} has year-less stamps; year {self.first} inferred for the first line from the file's "
+                "modification time (the last line not later than it; declare it with --year)"
+            )
+        if self.rollovers:
+            zh += "；月份倒退（12 月 → 1 月）處換年：" + "、".join(
+                f"第 {line} 行起為 {year} 年" for line, year in self.rollovers
+            )
+            en += "; the year rolls over where the month goes back (Dec → Jan): " + ", ".join(
+                f"{year} from line {line}" for line, year in self.rollovers
+            )
+        return [Text(zh=zh, en=en)]

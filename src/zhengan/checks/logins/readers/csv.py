@@ -4,13 +4,26 @@ DuckDB's sniffer decides the dialect (delimiter, quoting) as it always did; Arro
 reader then reads the mapped columns in file order, so row i is on line i + 2 and no line number has to be
 stored. If any line cannot be split into the header's columns, the file is read again by DuckDB, whose
 reject table gives those lines with their numbers and reasons for quarantine (the rows read fine keep
-their own line numbers). Line numbers assume one record per line (no line breaks inside quoted fields),
-which is how login exports are written.
+their own line numbers).
+
+Those line numbers hold only if every record is exactly one line. Both paths check it at the cost of
+counting the file's line breaks: a record is at least one line, so as many records (read plus rejected)
+as data lines means one line each. Otherwise (a line break inside a quoted field, a blank line between
+records) the file is read again by Python's `csv` module, which numbers every record by the line it
+starts on, quarantines a record with the wrong number of fields with its whole text, and is slower.
+
+The file is UTF-8 unless the mapping's `encoding` says otherwise (e.g. `cp950`, Big5 as Excel on a
+Taiwanese Windows saves it): such a file is first converted to UTF-8 in a temporary file (line numbers
+unchanged). A header that is not UTF-8 is refused with a message saying so; a line that is not UTF-8 is
+quarantined as such.
 """
 
 from __future__ import annotations
 
 import csv as python_csv
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -22,6 +35,7 @@ from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_reco
 from zhengan.checks.logins.readers.mapping import (
     DICTIONARY,
     ColumnMapping,
+    MappingError,
     _literal,
     dictionary_columns,
     normalise,
@@ -37,21 +51,76 @@ class _NeedsDuckDB(Exception):
     """The file is not one Arrow reads exactly as DuckDB would (rejected lines, unusual dialect)."""
 
 
+# DuckDB reject types, in words for the quarantine record.
+REJECT_REASONS = {
+    "MISSING COLUMNS": ("欄位數不足", "too few columns"),
+    "TOO MANY COLUMNS": ("欄位數過多", "too many columns"),
+    "INVALID ENCODING": (
+        "不是 UTF-8 編碼（Big5 匯出檔請在對照檔設定 encoding: cp950）",
+        "not UTF-8 (for a Big5 export set `encoding: cp950` in the mapping file)",
+    ),
+    "UNQUOTED VALUE": ("引號使用錯誤", "badly quoted value"),
+    "LINE SIZE OVER MAXIMUM": ("該行過長", "line too long"),
+}
+SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+
+
 def read(path: Path, options: ReadOptions) -> ReadResult:
     mapping = ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
+    encoding = mapping.encoding or "utf-8"
+    if encoding in ("utf-8", "utf-8-sig"):
+        return _read_utf8(path, path, mapping, options)
+    with tempfile.TemporaryDirectory(prefix="zhengan-csv-") as folder:
+        converted = Path(folder) / "utf8.csv"
+        try:
+            with (
+                path.open(encoding=encoding, newline="") as source,
+                converted.open("w", encoding="utf-8", newline="") as target,
+            ):
+                for text in source:
+                    target.write(text)
+        except UnicodeDecodeError:
+            # Some line is not in the declared encoding: keep what decodes, quarantine the rest as such.
+            data = path.read_bytes().decode(encoding, errors="surrogateescape")
+            converted.write_bytes(data.encode("utf-8", errors="surrogateescape"))
+        return _read_utf8(path, converted, mapping, options)
+
+
+def _read_utf8(path: Path, source: Path, mapping: ColumnMapping, options: ReadOptions) -> ReadResult:
+    """Read `source` (UTF-8), naming every record after `path` (the file given)."""
     file = str(path)
-    rejects: list[tuple[int, str, str]] = []
+    _check_header_encoding(path, source, mapping)
+    rejects: list[tuple[int, str, str, str]] = []
+    spans: dict[int, str] = {}  # first line -> whole text, for records over several lines
     try:
-        raw = _read_with_arrow(path, mapping)
+        with ThreadPoolExecutor(1) as pool:  # the count runs while Arrow's threads read
+            counted = pool.submit(_data_lines, source)
+            raw = _read_with_arrow(source, mapping)
+        if raw.num_rows != counted.result():
+            raise _NeedsPython
         lines: int | pa.ChunkedArray = FIRST_DATA_LINE
     except _NeedsDuckDB:
-        raw, lines, rejects = _read_with_duckdb(path)
-    table, ids, errors = normalise(
-        raw, mapping, file, options.timezone, lines, raw_lines=lambda wanted: _raw_lines(path, wanted)
-    )
+        try:
+            raw, lines, rejects = _read_with_duckdb(source)
+            if raw.num_rows + len(rejects) != _data_lines(source):
+                raise _NeedsPython from None
+        except _NeedsPython:
+            raw, lines, rejects, spans = _read_with_python(source)
+    except _NeedsPython:
+        raw, lines, rejects, spans = _read_with_python(source)
+
+    def raw_lines(wanted: list[int]) -> dict[int, str]:
+        found = _raw_lines(source, [line for line in wanted if line not in spans])
+        found.update({line: spans[line] for line in wanted if line in spans})
+        return found
+
+    table, ids, errors = normalise(raw, mapping, file, options.timezone, lines, raw_lines=raw_lines)
     errors = [
-        bad_record(file, line, f"第 {line} 行欄位數不符：{message}", f"line {line}: {message}", raw_text)
-        for line, message, raw_text in rejects
+        bad_record(file, line, f"第 {line} 行{zh}：{message}", f"line {line}: {en}: {message}", raw_text)
+        for line, zh, en, message, raw_text in (
+            (line, *REJECT_REASONS.get(kind, ("無法讀取", "cannot be read")), message, raw_text)
+            for line, kind, message, raw_text in rejects
+        )
     ] + errors
     errors.sort(key=lambda e: e.source.line or 0)
     notes = [
@@ -60,7 +129,55 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             en=f"{path.name}: stamps without an offset read as {options.timezone}",
         )
     ]
+    if spans:
+        notes.append(
+            Text(
+                zh=f"{path.name}：有 {len(spans)} 筆紀錄跨越多行（引號內換行），以其起始行號標示",
+                en=f"{path.name}: {len(spans)} record(s) span several lines (line breaks inside quotes); "
+                "each is named by the line it starts on",
+            )
+        )
     return ReadResult(table=table, errors=errors, notes=notes, records=raw.num_rows + len(rejects), ids=ids)
+
+
+class _NeedsPython(Exception):
+    """Some record is not exactly one line: only a reader that counts lines numbers them right."""
+
+
+def _check_header_encoding(path: Path, source: Path, mapping: ColumnMapping) -> None:
+    with source.open("rb") as handle:
+        first = handle.readline()
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MappingError(
+            f"{path}: 標題列不是 UTF-8 編碼（Big5／CP950 匯出檔請在對照檔設定 encoding: cp950）/ the header "
+            f"line is not UTF-8 (byte {exc.start + 1}); for a Big5 / CP950 export set `encoding: cp950` "
+            "in the mapping file"
+        ) from exc
+    if mapping.encoding not in (None, "utf-8", "utf-8-sig") and SURROGATE.search(
+        first.decode("utf-8", errors="surrogateescape")
+    ):
+        raise MappingError(
+            f"{path}: 標題列無法以 {mapping.encoding} 解碼 / the header line cannot be decoded as "
+            f"{mapping.encoding}"
+        )
+
+
+def _data_lines(source: Path) -> int:
+    """The number of lines after the header (blank lines at the end aside). As many records (read or
+    rejected) as that means record i is on line i + 2: a record takes at least one line, so fewer records
+    than lines means one spans several lines (or a blank line sits between records)."""
+    breaks, tail = 0, b""
+    with source.open("rb") as handle:
+        while block := handle.read(16 << 20):
+            breaks += block.count(b"\n")
+            tail = (tail + block)[-4096:]
+    # Line breaks after the last character that is not a line break or blank end no record.
+    stripped = tail.rstrip(b"\r\n \t")
+    trailing = tail[len(stripped) :].count(b"\n")
+    lines = breaks - trailing + (1 if stripped or breaks - trailing else 0)  # the last line, if any
+    return max(lines - 1, 0)
 
 
 def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
@@ -105,20 +222,38 @@ def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
 
 
 def _sniff(path: Path) -> dict[str, str | None]:
+    found = _sniffed(path)
+    if found is None or found["skip"] or found["comment"] or not found["has_header"]:
+        raise _NeedsDuckDB
+    if len(found["delimiter"] or "") != 1:
+        raise _NeedsDuckDB
+    return {key: found[key] for key in ("delimiter", "quote", "escape")}
+
+
+def _sniffed(path: Path, lenient: bool = False) -> dict | None:
+    """DuckDB's sniffer's view of the dialect (None if it cannot tell); `lenient`: as `read_csv` with
+    `store_rejects` sees it (lines with the wrong number of columns do not sway the guess)."""
     try:
         with database.connection() as connection:
             delimiter, quote, escape, skip, comment, has_header = connection.execute(
                 "SELECT Delimiter, Quote, Escape, SkipRows, Comment, HasHeader "
-                f"FROM sniff_csv({_literal(str(path))}, header = true, sample_size = {SNIFF_ROWS})"
+                f"FROM sniff_csv({_literal(str(path))}, header = true, sample_size = {SNIFF_ROWS}"
+                + (", store_rejects = true)" if lenient else ")")
             ).fetchall()[0]
-    except duckdb.Error as exc:
-        raise _NeedsDuckDB from exc
-    if skip or (comment and comment != "(empty)") or not has_header or len(delimiter) != 1:
-        raise _NeedsDuckDB
+    except duckdb.Error:
+        return None
     # No quote seen in the sample: quoted fields further down are still read as RFC 4180 quotes.
     quote = '"' if quote in (None, "", "(empty)") else quote
     escape = None if escape in (None, "", "(empty)") else escape
-    return {"delimiter": delimiter, "quote": quote, "escape": escape}
+    comment = None if comment in (None, "", "(empty)") else comment
+    return {
+        "delimiter": delimiter,
+        "quote": quote,
+        "escape": escape,
+        "skip": skip,
+        "comment": comment,
+        "has_header": has_header,
+    }
 
 
 def _header(path: Path, dialect: dict[str, str | None]) -> list[str]:
@@ -135,7 +270,7 @@ def _header(path: Path, dialect: dict[str, str | None]) -> list[str]:
     return rows[0] if rows else []
 
 
-def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple[int, str, str]]]:
+def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple[int, str, str, str]]]:
     """Every column as text with its line number, and the lines DuckDB rejected."""
     file = str(path)
     with database.connection() as connection:
@@ -145,7 +280,8 @@ def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple
                                        rejects_table = '__rejects', rejects_scan = '__scans')"""
         )
         rejects = connection.execute(
-            "SELECT line, any_value(error_message), any_value(csv_line) FROM __rejects GROUP BY line ORDER BY line"
+            "SELECT line, any_value(error_type::VARCHAR), any_value(error_message), any_value(csv_line) "
+            "FROM __rejects GROUP BY line ORDER BY line"
         ).fetchall()
         accepted = connection.execute("SELECT count(*) FROM __raw").fetchall()[0][0]
         # A table's rowid follows insertion (file) order: row i is on the i-th line neither header nor rejected.
@@ -160,7 +296,91 @@ def _read_with_duckdb(path: Path) -> tuple[pa.Table, pa.ChunkedArray, list[tuple
             "JOIN __lines l USING (__i) ORDER BY l.__line"
         ).to_arrow_table()
     lines = table.column("__line")
-    return table.drop_columns(["__line"]), lines, [(int(a), b, c) for a, b, c in rejects]
+    return table.drop_columns(["__line"]), lines, [(int(a), b, c, d) for a, b, c, d in rejects]
+
+
+def _read_with_python(
+    path: Path,
+) -> tuple[pa.Table, pa.ChunkedArray, list[tuple[int, str, str, str]], dict[int, str]]:
+    """Every column as text, each record numbered by the line it starts on (Python's `csv` module counts
+    the lines a quoted field spans); records with the wrong number of fields or bytes that are not UTF-8
+    are rejected with their whole text. Also gives the whole text of every record over several lines."""
+    dialect = _sniffed(path, lenient=True) or {
+        "delimiter": ",",
+        "quote": '"',
+        "escape": None,
+        "skip": 0,
+        "comment": None,
+    }
+    consumed: list[str] = []
+    rejects: list[tuple[int, str, str, str]] = []
+    spans: dict[int, str] = {}
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+
+        def feed():
+            for text in handle:
+                consumed.append(text)
+                yield text
+
+        reader = python_csv.reader(
+            feed(),
+            delimiter=dialect["delimiter"] if len(dialect["delimiter"] or "") == 1 else ",",
+            quotechar=dialect["quote"] or '"',
+            escapechar=dialect["escape"] if dialect["escape"] != dialect["quote"] else None,
+            doublequote=dialect["escape"] in (None, dialect["quote"]),
+            strict=False,
+        )
+        for _ in range(int(dialect["skip"] or 0)):
+            next(reader, None)
+        header = _unique(next(reader, []))
+        consumed.clear()
+        columns: list[list[str | None]] = [[] for _ in header]
+        numbers: list[int] = []
+        start = reader.line_num + 1
+        for row in reader:
+            text = "".join(consumed).rstrip("\r\n")
+            consumed.clear()
+            first, start = start, reader.line_num + 1
+            if not row or (dialect["comment"] and text.startswith(dialect["comment"])):
+                continue  # a blank line (or a comment): no record
+            if reader.line_num > first:
+                spans[first] = text
+            if SURROGATE.search(text):
+                rejects.append(
+                    (
+                        first,
+                        "INVALID ENCODING",
+                        "",
+                        text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                    )
+                )
+                continue
+            if len(row) != len(header):
+                kind = "MISSING COLUMNS" if len(row) < len(header) else "TOO MANY COLUMNS"
+                rejects.append(
+                    (first, kind, f"Expected Number of Columns: {len(header)} Found: {len(row)}", text)
+                )
+                continue
+            numbers.append(first)
+            for column, value in zip(columns, row, strict=True):
+                column.append(value if value != "" else None)
+    table = pa.table(
+        {name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)}
+    )
+    return table, pa.chunked_array([pa.array(numbers, pa.int64())]), rejects, spans
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique as DuckDB makes them (`a`, `a_1`, ...)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        seen.setdefault(name, 0)
+        unique.append(name)
+    return unique
 
 
 def _raw_lines(path: Path, wanted: list[int]) -> dict[int, str]:

@@ -1,71 +1,57 @@
 """A firm's own JSON-lines export of login records, through a column mapping (`mapping.py`).
 
 Each line is one JSON object; a line that is not valid JSON goes to quarantine with its line number.
+The file is UTF-8 unless the mapping's `encoding` says otherwise (e.g. `cp950` for a Big5 export): a line
+that cannot be decoded goes to quarantine as "not UTF-8" (or not in the declared encoding), and the other
+lines are read.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
 from zhengan.checks.logins.readers.mapping import MAPPABLE, ColumnMapping, _literal, _quote, normalise
-from zhengan.checks.result import InputError
 from zhengan.text import Text
 
 FORMAT = "jsonl"
 
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
-    try:
-        return _read(path, path, options, [])
-    except duckdb.InvalidInputException as exc:
-        if "UTF-8" not in str(exc):
-            raise
-    # Some lines are not UTF-8: each is quarantined, and the rest read from a copy in which those lines
-    # are left blank (blank lines are skipped), so every other line keeps its number.
-    undecodable: list[InputError] = []
-    with tempfile.TemporaryDirectory() as folder:
-        clean = Path(folder) / path.name
-        with path.open("rb") as source, clean.open("wb") as target:
-            for number, line in enumerate(source, start=1):
-                try:
-                    line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    undecodable.append(
-                        bad_record(
-                            str(path),
-                            number,
-                            f"第 {number} 行不是 UTF-8 文字（位元組 {exc.start}）",
-                            f"line {number}: not UTF-8 text (byte {exc.start})",
-                            line.decode("utf-8", errors="replace").rstrip("\r\n"),
-                        )
-                    )
-                    line = b"\n"
-                target.write(line)
-        return _read(path, clean, options, undecodable)
-
-
-def _read(path: Path, source: Path, options: ReadOptions, undecodable: list[InputError]) -> ReadResult:
     mapping = ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
     file = str(path)
+    encoding = mapping.encoding or "utf-8"
+    undecodable: list[tuple[int, str]] = []
     with database.connection() as connection:
-        connection.execute(
-            f"""CREATE TEMP TABLE __lines AS
-                SELECT t.n AS __line, t.text AS text
-                FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text({_literal(str(source))})) s,
-                     unnest(s.lines) WITH ORDINALITY AS t(text, n)
-                WHERE trim(t.text) <> ''
-                ORDER BY t.n"""
-        )
+        try:
+            if not _is_utf8(encoding):
+                raise UnicodeError(encoding)
+            connection.execute(
+                f"""CREATE TEMP TABLE __lines AS
+                    SELECT t.n AS __line, t.text AS text
+                    FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text({_literal(file)})) s,
+                         unnest(s.lines) WITH ORDINALITY AS t(text, n)
+                    WHERE trim(t.text) <> ''
+                    ORDER BY t.n"""
+            )
+        except (duckdb.InvalidInputException, UnicodeError):
+            # Not valid UTF-8 somewhere (or another encoding declared): decode line by line in Python.
+            decoded, undecodable = _decode_lines(path, encoding)
+            connection.register("__decoded", decoded)
+            connection.execute(
+                "CREATE TEMP TABLE __lines AS SELECT __line, text FROM __decoded "
+                "WHERE trim(text) <> '' ORDER BY __line"
+            )
+            connection.unregister("__decoded")
         invalid = connection.execute(
             "SELECT __line, text FROM __lines WHERE NOT coalesce(json_valid(text), false) "
             "OR json_type(text) <> 'OBJECT' ORDER BY __line"
         ).fetchall()
-        records = connection.execute("SELECT count(*) FROM __lines").fetchall()[0][0]
+        records = connection.execute("SELECT count(*) FROM __lines").fetchall()[0][0] + len(undecodable)
         # Every field the mapping may name becomes a column (absent keys give NULL).
         wanted = sorted({mapping.columns.get(name, name) for name in MAPPABLE})
         extracts = ", ".join(f"text ->> {_literal('$.' + _json_key(c))} AS {_quote(c)}" for c in wanted)
@@ -83,8 +69,8 @@ def _read(path: Path, source: Path, options: ReadOptions, undecodable: list[Inpu
             )
             for line, raw in invalid
         ]
+        + [_undecodable(file, line, text, encoding) for line, text in undecodable]
         + errors
-        + undecodable
     )
     errors.sort(key=lambda e: e.source.line or 0)
     notes = [
@@ -93,7 +79,37 @@ def _read(path: Path, source: Path, options: ReadOptions, undecodable: list[Inpu
             en=f"{path.name}: stamps without an offset read as {options.timezone}",
         )
     ]
-    return ReadResult(table=table, errors=errors, notes=notes, records=records + len(undecodable), ids=ids)
+    return ReadResult(table=table, errors=errors, notes=notes, records=records, ids=ids)
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _decode_lines(path: Path, encoding: str) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """(line, text) of every line that decodes, and (line, text with U+FFFD) of those that do not."""
+    numbers, texts, undecodable = [], [], []
+    data = path.read_bytes()
+    if _is_utf8(encoding) and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, chunk in enumerate(data.split(b"\n"), start=1):
+        try:
+            texts.append(chunk.decode(encoding))
+            numbers.append(number)
+        except UnicodeDecodeError:
+            undecodable.append((number, chunk.decode(encoding, errors="replace")))
+    table = pa.table({"__line": pa.array(numbers, pa.int64()), "text": pa.array(texts, pa.string())})
+    return table, undecodable
+
+
+def _undecodable(file: str, line: int, text: str, encoding: str):
+    if _is_utf8(encoding):
+        zh = f"第 {line} 行不是 UTF-8 編碼（Big5 匯出檔請在對照檔設定 encoding: cp950）"
+        en = f"line {line}: not UTF-8 (for a Big5 export set `encoding: cp950` in the mapping file)"
+    else:
+        zh = f"第 {line} 行無法以 {encoding} 解碼"
+        en = f"line {line}: cannot be decoded as {encoding}"
+    return bad_record(file, line, zh, en, text)
 
 
 def _json_key(column: str) -> str:

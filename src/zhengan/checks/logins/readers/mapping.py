@@ -13,12 +13,14 @@ A mapping file (YAML) names, for each ECS field, the export's column; `values` t
     constants:
       service.name: web
     timestamp_format: "%Y/%m/%d %H:%M:%S"   # optional; otherwise ISO 8601, with or without offset
+    encoding: cp950                          # optional (CSV, JSON lines); otherwise UTF-8
 
 Without a mapping file the export's columns must carry the ECS names themselves.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -53,6 +55,7 @@ class ColumnMapping:
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_format: str | None = None
     explicit: bool = False  # from a firm's mapping file: every column it names must be in the export
+    encoding: str | None = None  # the file's text encoding (CSV, JSON lines); None: UTF-8
 
     @classmethod
     def identity(cls) -> ColumnMapping:
@@ -66,7 +69,7 @@ class ColumnMapping:
             raise MappingError(f"{path}: 對照檔不是有效的 YAML / not valid YAML: {exc}") from exc
         if not isinstance(data, dict):
             raise MappingError(f"{path}: 對照檔須為鍵值對照 / the mapping must be a YAML mapping of keys")
-        unknown = set(data) - {"columns", "values", "constants", "timestamp_format"}
+        unknown = set(data) - {"columns", "values", "constants", "timestamp_format", "encoding"}
         if unknown:
             raise MappingError(f"{path}: 不認得的欄位 / unknown keys: {sorted(unknown)}")
         for section in ("columns", "values", "constants"):
@@ -86,6 +89,7 @@ class ColumnMapping:
             constants={str(k): str(v) for k, v in (data.get("constants") or {}).items()},
             timestamp_format=data.get("timestamp_format"),
             explicit=True,
+            encoding=_encoding(data.get("encoding"), path),
         )
         for section in ("columns", "values", "constants"):
             for name in getattr(mapping, section):
@@ -116,6 +120,18 @@ class ColumnMapping:
                     + ", ".join(f"{name} → {column!r}" for name, column in missing.items())
                     + f"; columns found: {available}"
                 )
+
+
+def _encoding(value: object, path: Path) -> str | None:
+    """The declared text encoding, checked against Python's codecs (`cp950`, `big5`, `utf-8`, …)."""
+    if value is None:
+        return None
+    try:
+        return codecs.lookup(str(value)).name
+    except LookupError as exc:
+        raise MappingError(
+            f"{path}: encoding {value!r} 不是已知的編碼 / is not a known text encoding (e.g. utf-8, cp950)"
+        ) from exc
 
 
 def _quote(identifier: str) -> str:

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record, infer_year
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, YearLessStamps, bad_record
 from zhengan.checks.logins.schema import EventBuilder
-from zhengan.text import Text
 
 FORMAT = "sshd"
 
@@ -56,15 +55,14 @@ class _Pending:
     user: str | None
     ip: str | None
     reason: str
+    text: str
 
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
     file = str(path)
     events = EventBuilder(file)
     errors = []
-    notes = []
-    year: int | None = None
-    last_month = 0  # of the previous year-less stamp, to see the year turn within the file
+    years = YearLessStamps(path, options, None if options.year is not None else _months(path))
     attempted_pids: set[tuple[str, str]] = set()
     pending: dict[tuple[str, str], _Pending] = {}
     records = 0
@@ -95,20 +93,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                     if moment.tzinfo is None:
                         moment = moment.replace(tzinfo=options.zone)
                 else:
-                    month = MONTHS[parts["mon"]]
-                    if year is None:
-                        year, note = infer_year(path, month, options)
-                        if note:
-                            notes.append(note)
-                    elif month < last_month - 6:  # December, then January: the new year began
-                        year += 1
-                        notes.append(
-                            Text(
-                                zh=f"{path.name} 第 {number} 行起跨年，改以 {year} 年解讀",
-                                en=f"{path.name}: the year turns at line {number}; read as {year} from there",
-                            )
-                        )
-                    last_month = month
+                    year = years.year_of(MONTHS[parts["mon"]], number)
                     naive = datetime.strptime(
                         f"{year} {parts['mon']} {parts['day']} {parts['time']}", "%Y %b %d %H:%M:%S"
                     )
@@ -140,7 +125,10 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                     continue
                 attempted_pids.add(process)
                 pending.pop(process, None)
-                user = attempt["user"] or None  # "invalid user  from": a real attempt naming no account
+                user = attempt["user"]
+                if not user.strip():
+                    errors.append(_empty_user(file, number, text))
+                    continue
                 success = attempt["result"] == "Accepted"
                 reason = (
                     None
@@ -166,18 +154,22 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             pam = PAM_FAILURE.match(message)
             if invalid and process not in attempted_pids:
                 pending.setdefault(
-                    process, _Pending(number, moment, host, invalid["user"], invalid["ip"], "invalid user")
+                    process,
+                    _Pending(number, moment, host, invalid["user"], invalid["ip"], "invalid user", text),
                 )
             elif pam and process not in attempted_pids:
                 if process in pending:
                     continue  # the PAM line of the same attempt as the "Invalid user" line
                 pending[process] = _Pending(
-                    number, moment, host, pam["user"], pam["ip"] or None, "authentication failure (pam)"
+                    number, moment, host, pam["user"], pam["ip"] or None, "authentication failure (pam)", text
                 )
             else:
                 skipped += 1
     for process, attempt in pending.items():
         if process in attempted_pids:
+            continue
+        if attempt.user is not None and not attempt.user.strip():
+            errors.append(_empty_user(file, attempt.line, attempt.text))
             continue
         events.add(
             line=attempt.line,
@@ -192,7 +184,31 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
             reason=attempt.reason,
         )
     table = events.table().sort_by("source_line")
-    return ReadResult(table=table, errors=errors, notes=notes, skipped=skipped, records=records)
+    errors.sort(key=lambda error: error.source.line or 0)
+    return ReadResult(table=table, errors=errors, notes=years.notes(), skipped=skipped, records=records)
+
+
+def _months(path: Path) -> list[int]:
+    """The month of every year-less stamp, in file order (the first pass the year inference needs)."""
+    months = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for text in handle:
+            match = BSD_LINE.match(text.rstrip("\n"))
+            if match is not None and match["mon"] in MONTHS:
+                months.append(MONTHS[match["mon"]])
+    return months
+
+
+def _empty_user(file: str, number: int, text: str):
+    """An attempt naming no account (`Failed password for invalid user  from …`): not an account."""
+    return bad_record(
+        file,
+        number,
+        f"第 {number} 行帳號為空白",
+        f"line {number}: the user name is empty",
+        text,
+        "user.name",
+    )
 
 
 def _user_type(user: str | None) -> str | None:

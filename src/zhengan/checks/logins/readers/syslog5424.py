@@ -84,6 +84,8 @@ def _read_line(text: str, number: int, events: EventBuilder, options: ReadOption
         attempt = ATTEMPT.match(message) if header["app"].startswith("sshd") else None
         if attempt is None:
             return "skip"
+        if not attempt["user"].strip():
+            return ("帳號為空白", "the user name is empty", "user.name")
         success = attempt["result"] == "Accepted"
         events.add(
             line=number,

@@ -156,19 +156,69 @@ def builder_fields(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class Damaged(ValueError):
+    """A record that cannot even be parsed, with the reason in both languages."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh = zh
+
+
 def _why(exc: Exception, zh: bool = False) -> str:
     """A reader's reason: a missing element or key by name, else the error's own words."""
+    if isinstance(exc, Damaged):
+        return exc.zh if zh else str(exc)
     if isinstance(exc, KeyError):
         return f"缺少 {exc.args[0]}" if zh else f"missing {exc.args[0]}"
     return str(exc)
 
 
-def unreadable(file: str, position: int, exc: Exception, raw: str | None):
-    """The quarantine record of a Windows event that cannot be read (XML, JSON or EVTX export)."""
+# How a quarantined Windows record is numbered, when it has no readable EventRecordID.
+POSITION_WORDS = {
+    "line": ("行", "line"),  # a JSON-lines export: the line in the file
+    "record": ("筆", "record"),  # an XML export or a JSON array: the event's position in the file
+}
+
+
+def unreadable(
+    file: str,
+    position: int,
+    exc: Exception,
+    raw: str | None,
+    record_id: int | None = None,
+    kind: str = "record",
+):
+    """The quarantine record of a Windows event that cannot be read (XML, JSON or EVTX export).
+
+    Its number is the event's EventRecordID when that can be read (as the events' own ids are), else its
+    position (`kind`: the line of a JSON-lines export, the record's position in an XML export or a JSON
+    array); the reason says which.
+    """
+    why_zh, why_en = _why(exc, zh=True), _why(exc)
+    if record_id is not None:
+        return bad_record(
+            file,
+            record_id,
+            f"EventRecordID {record_id} 之 Windows 事件無法解讀：{why_zh}",
+            f"EventRecordID {record_id}: Windows event cannot be read: {why_en}",
+            raw,
+        )
+    zh_unit, en_unit = POSITION_WORDS[kind]
     return bad_record(
         file,
         position,
-        f"第 {position} 筆 Windows 事件無法解讀：{_why(exc, zh=True)}",
-        f"record {position}: Windows event cannot be read: {_why(exc)}",
+        f"第 {position} {zh_unit} Windows 事件無法解讀（無可讀之 EventRecordID，以{'檔案行號' if kind == 'line' else '檔案中之序位'}標示）：{why_zh}",
+        f"{en_unit} {position} (no readable EventRecordID: numbered by its "
+        f"{'line in the file' if kind == 'line' else 'position in the file'}): Windows event cannot be read: {why_en}",
         raw,
     )
+
+
+def record_id_of(value: Any) -> int | None:
+    """An EventRecordID as a number, or None when it is absent or not a number."""
+    if isinstance(value, dict):
+        value = value.get("#text")
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
