@@ -70,7 +70,9 @@ def test_sample_csv_with_its_bad_lines(data_dir, spark, tmp_path):
         (8, "登入結果"),
         (9, None),
     ]
-    assert on_spark.quarantine[2].message.en == "line 9: Expected Number of Columns: 7 Found: 6"
+    assert (
+        on_spark.quarantine[2].message.en == "line 9: too few columns: Expected Number of Columns: 7 Found: 6"
+    )
     assert on_spark.events == 6
     assert outputs(on_spark) == outputs(on_duckdb)
     plain = tmp_path / "mapping.yaml"
@@ -178,7 +180,7 @@ def test_csv_quoting_line_ends_spaces_and_field_counts(tmp_path, spark):
     on_duckdb, on_spark = both([path], spark=spark)
     lines = [(e.source.line, e.message.en) for e in on_spark.quarantine]
     assert [line for line, _ in lines] == [62, 65, 66, 67, 69, 70]
-    assert lines[1][1] == "line 65: Expected Number of Columns: 5 Found: 2"
+    assert lines[1][1] == "line 65: too few columns: Expected Number of Columns: 5 Found: 2"
     assert outputs(on_spark) == outputs(on_duckdb)
 
 

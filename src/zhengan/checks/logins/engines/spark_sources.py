@@ -230,12 +230,14 @@ def csv_source(spark, path: Path, mapping: ColumnMapping, options: ReadOptions) 
         for (_, problem, detail), line in zip(found, numbers, strict=True):
             if problem == "format":
                 message = f"Expected Number of Columns: {len(header)} Found: {detail}"
+                kind = "MISSING COLUMNS" if int(detail or 0) < len(header) else "TOO MANY COLUMNS"
+                zh, en = csv_reader.REJECT_REASONS[kind]  # worded as the driver's CSV reader words them
                 made.append(
                     bad_record(
                         file,
                         line,
-                        f"第 {line} 行欄位數不符：{message}",
-                        f"line {line}: {message}",
+                        f"第 {line} 行{zh}：{message}",
+                        f"line {line}: {en}: {message}",
                         dialect.rejected_prefix + texts[line],
                     )
                 )
