@@ -39,6 +39,13 @@ class ConfigError(ValueError):
     pass
 
 
+def known_user_type(value: str) -> str:
+    """`value` if it is an account type; one check for every setting that names one."""
+    if value not in USER_TYPES:
+        raise ValueError(f"{value!r} 不是帳號類型 / is not one of {list(USER_TYPES)}")
+    return value
+
+
 class OfficeHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,10 +67,7 @@ class OfficeHours(BaseModel):
                 "a span across midnight is not supported"
             )
         for kind in self.exempt_user_types:
-            if kind not in USER_TYPES:
-                raise ValueError(
-                    f"exempt_user_types: {kind!r} 不是帳號類型 / is not one of {list(USER_TYPES)}"
-                )
+            known_user_type(kind)
         return self
 
 
@@ -88,9 +92,7 @@ class AccountTypeRule(BaseModel):
     @field_validator("type")
     @classmethod
     def _known(cls, value: str) -> str:
-        if value not in USER_TYPES:
-            raise ValueError(f"must be one of {list(USER_TYPES)}")
-        return value
+        return known_user_type(value)
 
 
 class DetectionSettings(BaseModel):
@@ -131,9 +133,7 @@ class LoginConfig(BaseModel):
     @field_validator("default_user_type")
     @classmethod
     def _user_type(cls, value: str) -> str:
-        if value not in USER_TYPES:
-            raise ValueError(f"{value!r} 不是帳號類型 / is not one of {list(USER_TYPES)}")
-        return value
+        return known_user_type(value)
 
     @field_validator("detections")
     @classmethod
