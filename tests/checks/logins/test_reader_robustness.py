@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from zhengan.checks.logins import readers
 from zhengan.checks.logins.readers import (
     csv,
     jsonl,
@@ -255,6 +256,45 @@ def test_csv_big5_value_is_quarantined_as_not_utf8(tmp_path: Path):
     assert "欄位數" not in error.message.zh and "不是 UTF-8" in error.message.zh
 
 
+def test_csv_value_not_in_the_declared_encoding_is_named_after_it(tmp_path: Path):
+    path = tmp_path / "big5.csv"
+    good = "2026-11-20T10:00:00+08:00,failure,A1," + "密碼錯誤"
+    path.write_bytes(
+        b"@timestamp,event.outcome,user.name,event.reason\n"
+        + good.encode("cp950")
+        + b"\n2026-11-20T10:00:01+08:00,failure,A2,\x81\x20\n"  # 0x81 0x20: no cp950 character
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        'encoding: cp950\ncolumns: {"@timestamp": "@timestamp", event.outcome: event.outcome, '
+        "user.name: user.name, event.reason: event.reason}\n",
+        encoding="utf-8",
+    )
+    result = csv.read(path, ReadOptions(mapping=mapping))
+    assert [(row["source_line"], row["event_reason"]) for row in rows(result)] == [(2, "密碼錯誤")]
+    (error,) = result.errors
+    assert error.source.line == 3
+    assert error.message.en == "line 3: cannot be decoded as cp950"
+    assert error.message.zh == "第 3 行無法以 cp950 解碼"
+    assert "UTF-8" not in error.message.en
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"h\n", 0),
+        (b"h\na\nb", 2),
+        (b"h\na\nb\n\n \n", 2),
+        (b"h\r\na\r\n", 1),
+        (b"h\n" + b"x" * 5000 + b"\n\n", 1),
+    ],
+)
+def test_csv_data_line_count(tmp_path: Path, text: bytes, expected: int):
+    path = tmp_path / "c.csv"
+    path.write_bytes(text)
+    assert csv._data_lines(path) == expected
+
+
 def test_mapping_refuses_unknown_encoding(tmp_path: Path):
     mapping = tmp_path / "map.yaml"
     mapping.write_text("encoding: big-five\n", encoding="utf-8")
@@ -356,3 +396,71 @@ def test_truncated_evtx_keeps_the_complete_chunks(data_dir: Path, tmp_path: Path
 
 def test_complete_evtx_has_no_truncation_record(data_dir: Path):
     assert windows_evtx.read(data_dir / "windows-evtx" / GENUINE_EVTX, ReadOptions()).errors == []
+
+
+# --- sshd and syslog lines holding bytes that are not UTF-8 ---------------------------------------------
+
+
+def test_sshd_line_with_bytes_not_utf8_is_read_and_said(tmp_path: Path):
+    path = tmp_path / "auth.log"
+    path.write_bytes(
+        b"Nov 20 03:14:09 bastion01 sshd[24531]: Failed password for invalid user adm\xe9n from "
+        b"185.220.101.33 port 40112 ssh2\n"
+        b"Nov 20 03:14:10 bastion01 sshd[24532]: Failed password for root from 185.220.101.33 port 40113 ssh2\n"
+    )
+    result = sshd.read(path, ReadOptions(year=2026))
+    assert [row["user_name"] for row in rows(result)] == ["adm\ufffdn", "root"]
+    assert not result.errors
+    (note,) = [n for n in result.notes if "UTF-8" in n.en]
+    assert note.en.startswith("auth.log: 1 line(s) hold bytes that are not UTF-8 (line 1)")
+    assert "第 1 行" in note.zh
+
+
+def test_syslog_lines_with_bytes_not_utf8_are_read_and_said(tmp_path: Path):
+    path = tmp_path / "portal.log"
+    line = (
+        '<86>1 2026-11-20T09:00:01.003+08:00 web-ap-01 ordering 2211 LOGIN [login@32473 user="{user}" '
+        'outcome="failure" src="36.230.1.77" channel="app" type="customer" reason="wrong password"] x\n'
+    )
+    path.write_bytes(
+        line.format(user="F1").encode()
+        + line.format(user="F2").encode().replace(b"F2", b"F\xff2")
+        + line.format(user="F3").encode()
+    )
+    result = syslog5424.read(path, ReadOptions())
+    assert [row["user_name"] for row in rows(result)] == ["F1", "F\ufffd2", "F3"]
+    (note,) = result.notes
+    assert "1 line(s) hold bytes that are not UTF-8 (line 2)" in note.en
+    clean = tmp_path / "clean.log"
+    clean.write_text(line.format(user="F\ufffd"), encoding="utf-8")  # U+FFFD itself is valid UTF-8
+    assert syslog5424.read(clean, ReadOptions()).notes == []
+
+
+# --- Windows exports in UTF-16 (Windows PowerShell 5's `>` and `Out-File`) ------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_windows_xml_export_in_utf16_reads_as_the_utf8_one(data_dir: Path, tmp_path: Path, encoding: str):
+    source = data_dir / "windows-xml" / "security-wevtutil.xml"
+    path = tmp_path / "security.xml"
+    text = source.read_text(encoding="utf-8")
+    # "utf-16" writes a little-endian BOM; big-endian is written with its BOM by hand
+    path.write_bytes(text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + text.encode(encoding))
+    assert readers.detect_format(path) == "windows-xml"
+    _, result = readers.read(path, ReadOptions())
+    _, expected = readers.read(source, ReadOptions())
+    drop = ["source_file", "event_id"]
+    assert result.events().drop_columns(drop).equals(expected.events().drop_columns(drop))
+    assert result.events().num_rows > 0 and len(result.errors) == len(expected.errors)
+
+
+def test_windows_json_export_in_utf16_reads_as_the_utf8_one(data_dir: Path, tmp_path: Path):
+    source = data_dir / "windows-json" / "security-evtx_dump.jsonl"
+    path = tmp_path / "security.jsonl"
+    path.write_bytes(source.read_text(encoding="utf-8").encode("utf-16"))
+    assert readers.detect_format(path) == "windows-json"
+    _, result = readers.read(path, ReadOptions())
+    _, expected = readers.read(source, ReadOptions())
+    drop = ["source_file", "event_id"]
+    assert result.events().drop_columns(drop).equals(expected.events().drop_columns(drop))
+    assert [e.source.line for e in result.errors] == [e.source.line for e in expected.errors]

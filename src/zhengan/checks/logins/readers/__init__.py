@@ -15,7 +15,7 @@ from zhengan.checks.logins.readers import (
     windows_json,
     windows_xml,
 )
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, exported_text
 
 READERS: dict[str, Callable[[Path, ReadOptions], ReadResult]] = {
     module.FORMAT: module.read
@@ -37,8 +37,8 @@ def detect_format(path: Path) -> str:
         return "evtx"
     if suffix == ".csv":
         return "csv"
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        head = handle.read(4096).lstrip("\ufeff").lstrip()
+    with path.open("rb") as handle:
+        head = exported_text(handle.read(8192)).lstrip()
     if head.startswith("<"):
         if head[1:2].isdigit():
             return "syslog5424"

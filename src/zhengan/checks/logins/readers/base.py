@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,3 +180,48 @@ class YearLessStamps:
                 f"{year} from line {line}" for line, year in self.rollovers
             )
         return [Text(zh=zh, en=en)]
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as `surrogateescape` keeps them
+
+
+class UndecodedBytes:
+    """The lines of a text log (sshd, syslog) holding bytes that are not UTF-8. Such a line is still read,
+    each such byte shown as U+FFFD (an attacker may send any bytes as a user name), and a note says how many
+    lines and which: the firm sees that the log is not clean UTF-8 rather than finding U+FFFD by chance."""
+
+    SHOWN = 10
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines: list[int] = []
+
+    def clean(self, number: int, text: str) -> str:
+        """`text` (read with `errors="surrogateescape"`) with every undecodable byte as U+FFFD."""
+        if text.isascii() or not _NOT_UTF8.search(text):
+            return text
+        self.lines.append(number)
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+    def notes(self) -> list[Text]:
+        if not self.lines:
+            return []
+        shown = ", ".join(str(n) for n in self.lines[: self.SHOWN]) + (
+            "…" if len(self.lines) > self.SHOWN else ""
+        )
+        return [
+            Text(
+                zh=f"{self.path.name}：有 {len(self.lines)} 行含非 UTF-8 位元組（第 {shown} 行），以 U+FFFD（�）取代後照常解讀",
+                en=f"{self.path.name}: {len(self.lines)} line(s) hold bytes that are not UTF-8 (line {shown}); "
+                "each such byte is read as U+FFFD (�) and the line read as usual",
+            )
+        ]
+
+
+def exported_text(data: bytes) -> str:
+    """The text of a Windows export: UTF-16 when it starts with a UTF-16 byte-order mark (what Windows
+    PowerShell 5's `>` and `Out-File` write), else UTF-8 (a BOM dropped) with bytes that are not UTF-8
+    kept as surrogates (`surrogateescape`) for the reader to quarantine."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="surrogateescape")

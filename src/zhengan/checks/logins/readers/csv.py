@@ -116,11 +116,8 @@ def _read_utf8(path: Path, source: Path, mapping: ColumnMapping, options: ReadOp
 
     table, ids, errors = normalise(raw, mapping, file, options.timezone, lines, raw_lines=raw_lines)
     errors = [
-        bad_record(file, line, f"第 {line} 行{zh}：{message}", f"line {line}: {en}: {message}", raw_text)
-        for line, zh, en, message, raw_text in (
-            (line, *REJECT_REASONS.get(kind, ("無法讀取", "cannot be read")), message, raw_text)
-            for line, kind, message, raw_text in rejects
-        )
+        _rejected(file, line, kind, message, raw_text, mapping.encoding)
+        for line, kind, message, raw_text in rejects
     ] + errors
     errors.sort(key=lambda e: e.source.line or 0)
     notes = [
@@ -138,6 +135,19 @@ def _read_utf8(path: Path, source: Path, mapping: ColumnMapping, options: ReadOp
             )
         )
     return ReadResult(table=table, errors=errors, notes=notes, records=raw.num_rows + len(rejects), ids=ids)
+
+
+def _rejected(file: str, line: int, kind: str, message: str, text: str, encoding: str | None):
+    """The quarantine record of a line the reader rejected, its reason in words."""
+    zh, en = REJECT_REASONS.get(kind, ("無法讀取", "cannot be read"))
+    if kind == "INVALID ENCODING":
+        message = ""  # DuckDB's own words ("This file is not utf-8 encoded") say less than ours
+        if encoding not in (None, "utf-8", "utf-8-sig"):
+            # The file was converted from the declared encoding: the line is not in that encoding.
+            zh, en = f"無法以 {encoding} 解碼", f"cannot be decoded as {encoding}"
+    zh_text = f"第 {line} 行{zh}" + (f"：{message}" if message else "")
+    en_text = f"line {line}: {en}" + (f": {message}" if message else "")
+    return bad_record(file, line, zh_text, en_text, text)
 
 
 class _NeedsPython(Exception):
@@ -172,7 +182,7 @@ def _data_lines(source: Path) -> int:
     with source.open("rb") as handle:
         while block := handle.read(16 << 20):
             breaks += block.count(b"\n")
-            tail = (tail + block)[-4096:]
+            tail = (tail + block[-4096:])[-4096:]  # not a copy of the whole block
     # Line breaks after the last character that is not a line break or blank end no record.
     stripped = tail.rstrip(b"\r\n \t")
     trailing = tail[len(stripped) :].count(b"\n")

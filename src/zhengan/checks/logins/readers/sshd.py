@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, YearLessStamps, bad_record
+from zhengan.checks.logins.readers.base import (
+    ReadOptions,
+    ReadResult,
+    UndecodedBytes,
+    YearLessStamps,
+    bad_record,
+)
 from zhengan.checks.logins.schema import EventBuilder
 
 FORMAT = "sshd"
@@ -68,9 +74,10 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     records = 0
     skipped = 0
     default_type = options.default_user_type or "staff"
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    undecoded = UndecodedBytes(path)
+    with path.open(encoding="utf-8", errors="surrogateescape") as handle:
         for number, raw in enumerate(handle, start=1):
-            text = raw.rstrip("\n")
+            text = undecoded.clean(number, raw.rstrip("\n"))
             if not text.strip():
                 continue
             records += 1
@@ -185,7 +192,9 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
         )
     table = events.table().sort_by("source_line")
     errors.sort(key=lambda error: error.source.line or 0)
-    return ReadResult(table=table, errors=errors, notes=years.notes(), skipped=skipped, records=records)
+    return ReadResult(
+        table=table, errors=errors, notes=years.notes() + undecoded.notes(), skipped=skipped, records=records
+    )
 
 
 def _months(path: Path) -> list[int]:

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, UndecodedBytes, bad_record
 from zhengan.checks.logins.readers.sshd import ATTEMPT
 from zhengan.checks.logins.schema import ACTIONS, OUTCOMES, USER_TYPES, EventBuilder
 
@@ -34,9 +34,10 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     errors = []
     skipped = 0
     records = 0
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    undecoded = UndecodedBytes(path)
+    with path.open(encoding="utf-8", errors="surrogateescape") as handle:
         for number, raw in enumerate(handle, start=1):
-            text = raw.rstrip("\n").lstrip("\ufeff")
+            text = undecoded.clean(number, raw.rstrip("\n").lstrip("\ufeff"))
             if not text.strip():
                 continue
             records += 1
@@ -48,7 +49,9 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                 errors.append(
                     bad_record(file, number, f"第 {number} 行：{zh}", f"line {number}: {en}", text, field)
                 )
-    return ReadResult(table=events.table(), errors=errors, skipped=skipped, records=records)
+    return ReadResult(
+        table=events.table(), errors=errors, notes=undecoded.notes(), skipped=skipped, records=records
+    )
 
 
 def _read_line(text: str, number: int, events: EventBuilder, options: ReadOptions):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from zhengan.checks.logins.readers import windows_events
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, exported_text
 from zhengan.checks.logins.schema import EventBuilder
 from zhengan.checks.result import InputError
 
@@ -28,7 +28,7 @@ WHITESPACE = re.compile(r"\s*")
 
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
-    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    text = exported_text(path.read_bytes())
     if text.lstrip().startswith("["):
         return read_records(str(path), _array_items(text), options, kind="record")
     items: list[tuple[int, str, Any]] = []

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from zhengan.checks.logins.readers import windows_events
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
+from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record, exported_text
 from zhengan.checks.logins.schema import EventBuilder
 
 FORMAT = "windows-xml"
@@ -28,7 +28,7 @@ RECORD_ID = re.compile(r"<EventRecordID>\s*(\d+)\s*</EventRecordID>")
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
     file = str(path)
-    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    text = exported_text(path.read_bytes())
     events = EventBuilder(file)
     errors = []
     skipped = 0
