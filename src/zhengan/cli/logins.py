@@ -58,6 +58,7 @@ def analyse_command(
     from zhengan.checks.logins.readers.base import ReadOptions
     from zhengan.checks.logins.readers.mapping import MappingError
     from zhengan.checks.logins.schema import USER_TYPES
+    from zhengan.timeutil import format_taipei
 
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"格式須為 / format must be one of {', '.join(FORMATS)}")
@@ -130,6 +131,9 @@ def analyse_command(
         f"事件 events: {analysis.events}　警示 alerts: {len(analysis.alerts)}　應通知客戶 customers to notify: "
         f"{len(analysis.notifications)}　隔離 quarantined: {len(analysis.quarantine)}"
     )
+    if analysis.period:
+        first, last = (format_taipei(moment) for moment in analysis.period)
+        console.print(f"事件期間 period (Asia/Taipei): {first} – {last}")
     for note in analysis.notes:
         console.print(f"[yellow]{note.both()}[/yellow]")
     console.print(f"輸出 output: {out} ({', '.join(p.name for p in paths.values())})")

@@ -6,14 +6,19 @@ import csv
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from typer.testing import CliRunner
 
+from zhengan.checks.logins import readers
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.outputs import write_outputs
 from zhengan.checks.logins.readers.base import ReadOptions
+from zhengan.checks.logins.report import render_markdown
 from zhengan.checks.result import CheckResult, Observation, Status
 from zhengan.cli import app
+from zhengan.timeutil import format_taipei
 
 
 def sample_paths(data_dir: Path) -> list[Path]:
@@ -71,6 +76,19 @@ def test_samples_end_to_end(data_dir: Path, tmp_path: Path):
     assert "各偵測結果 Counts per detection" in markdown and "logins.failed_passwords" in markdown
     assert "203.0.113.45" in markdown  # top failing source: root's three failures
     assert "6 unreadable records quarantined." in markdown and "共分析" in markdown
+    # the period the record covers, in Asia/Taipei: the first and last event of the three inputs
+    first, last = (format_taipei(moment) for moment in analysis.period)
+    assert f"事件期間（台北時間）：{first} 至 {last}" in markdown
+    assert f"Events from {first} to {last} (Asia/Taipei)." in markdown
+    assert analysis.parameters["period"]["first_event_taipei"] == first
+    every = pa.concat_tables(
+        [
+            readers.read(path, ReadOptions(year=2026))[1].events().select(["timestamp"])
+            for path in sample_paths(data_dir)
+        ]
+    ).column(0)
+    assert analysis.period[0] == pc.min(every).as_py().replace(microsecond=0)
+    assert analysis.period[1] == pc.max(every).as_py().replace(microsecond=0)
     html = paths["report_html"].read_text(encoding="utf-8")
     assert "<table>" in html and "每日登入紀錄異常監控報告" in html
     result = CheckResult.from_json(paths["result"].read_text(encoding="utf-8"))
@@ -182,3 +200,5 @@ def test_a_day_without_events(tmp_path: Path):
     for path, quarantined in ((empty, 0), (bad, 1)):
         analysis = analyse([path], LoginConfig())
         assert analysis.events == 0 and analysis.alerts == [] and len(analysis.quarantine) == quarantined
+        assert analysis.period is None and analysis.parameters["period"] is None
+        assert "No events: the report covers no period." in render_markdown(analysis)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -61,16 +60,52 @@ def test_xlsx_cells_from_data_are_text_never_formulas(tmp_path: Path):
 
 def test_stix_sets_and_validity(data_dir: Path):
     listed = read_blacklist(data_dir / "blacklist" / "stix21-in-and-validity.json")
-    # The IN set gives both addresses; the expired and the future indicator are not applied but counted;
-    # the LIKE pattern is about addresses in a form not read here: quarantined, not silently dropped.
-    assert sorted(e.network for e in listed.entries) == ["192.0.2.10/32", "192.0.2.11/32"]
-    assert [i.rsplit("-", 1)[1] for i in listed.inactive] == ["000000000002", "000000000003"]
+    # The IN set gives both addresses; every indicator keeps its validity for the detection to judge
+    # against each event's time; the LIKE pattern is about addresses in a form not read here: quarantined.
+    assert sorted((e.network, e.valid_from, e.valid_until) for e in listed.entries) == [
+        ("192.0.2.10/32", 1795046400, None),  # 2026-11-19T00:00:00Z
+        ("192.0.2.11/32", 1795046400, None),
+        ("192.0.2.20/32", 1577836800, 1580515200),  # 2020-01-01 to 2020-02-01
+        ("192.0.2.30/32", 4070908800, None),  # 2099-01-01
+    ]
+    assert [i.rsplit("-", 1)[1] for i in listed.bounded] == ["000000000001", "000000000002", "000000000003"]
     assert len(listed.errors) == 1 and "unsupported address pattern" in listed.errors[0].message.en
     assert listed.errors[0].raw == "[ipv4-addr:value LIKE '198.51.100.%']"
-    on_2020 = read_blacklist(
-        data_dir / "blacklist" / "stix21-in-and-validity.json", as_of=datetime(2020, 1, 15, tzinfo=UTC)
+
+
+def _validity_day(data_dir: Path, tmp_path: Path) -> tuple[Path, LoginConfig]:
+    events = tmp_path / "day.csv"
+    events.write_text(
+        "@timestamp,event.outcome,user.name,user.type,source.ip,service.name\n"
+        "2020-01-15T10:00:00Z,failure,A1,customer,192.0.2.20,web\n"  # within 2020-01-01..02-01
+        "2020-02-01T00:00:00Z,failure,A2,customer,192.0.2.20,web\n"  # at valid_until: excluded
+        "2020-01-15T10:00:00Z,failure,A3,customer,192.0.2.10,web\n"  # before its valid_from (2026-11-19)
+        "2026-11-20T10:00:00Z,failure,A4,customer,192.0.2.10,web\n"  # within
+        "2026-11-20T10:00:01Z,failure,A5,customer,192.0.2.30,web\n",  # valid only from 2099
+        encoding="utf-8",
     )
-    assert "192.0.2.20/32" in {e.network for e in on_2020.entries}
+    return events, LoginConfig(blacklists=[data_dir / "blacklist" / "stix21-in-and-validity.json"])
+
+
+def test_stix_validity_is_judged_at_each_events_time(data_dir: Path, tmp_path: Path):
+    """An indicator marks an address only for events within its validity, whenever the run happens."""
+    events, config = _validity_day(data_dir, tmp_path)
+    analysis = analyse([events], config)
+    found = {a["subject"]: a for a in analysis.alerts if a["detection"] == "logins.blacklisted_source"}
+    assert set(found) == {"192.0.2.20", "192.0.2.10"}
+    assert found["192.0.2.20"]["event_ids"] == [f"{events}:2"]
+    assert found["192.0.2.10"]["event_ids"] == [f"{events}:5"]
+    assert any("3 STIX indicators carry a validity" in note.en for note in analysis.notes)
+
+
+@pytest.mark.spark
+def test_stix_validity_on_spark_as_on_duckdb(data_dir: Path, tmp_path: Path, spark):
+    events, config = _validity_day(data_dir, tmp_path)
+    on_duckdb = analyse([events], config)
+    assert len(on_duckdb.alerts) == 2
+    on_spark = analyse([events], config, engine="spark", spark_session=spark)
+    assert on_spark.parameters["prepared_on"] == "spark"
+    assert on_spark.alerts == on_duckdb.alerts
 
 
 def _config(tmp_path: Path, text: str) -> Path:

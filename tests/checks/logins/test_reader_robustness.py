@@ -204,15 +204,21 @@ def test_jsonl_line_not_utf8_is_quarantined_and_the_rest_read(data_dir: Path):
     assert result.records == 3
 
 
-def test_jsonl_declared_big5_encoding_is_read(data_dir: Path, tmp_path: Path):
-    path = tmp_path / "big5.jsonl"
-    path.write_bytes((data_dir / "jsonl" / "not-utf8-line.jsonl").read_bytes())
-    mapping = tmp_path / "map.yaml"
+def _cp950_mapping(folder: Path) -> Path:
+    """A mapping declaring `encoding: cp950` for the four columns the encoding tests use."""
+    mapping = folder / "map.yaml"
     mapping.write_text(
         'encoding: cp950\ncolumns: {"@timestamp": "@timestamp", event.outcome: event.outcome, '
         "user.name: user.name, event.reason: event.reason}\n",
         encoding="utf-8",
     )
+    return mapping
+
+
+def test_jsonl_declared_big5_encoding_is_read(data_dir: Path, tmp_path: Path):
+    path = tmp_path / "big5.jsonl"
+    path.write_bytes((data_dir / "jsonl" / "not-utf8-line.jsonl").read_bytes())
+    mapping = _cp950_mapping(tmp_path)
     result = jsonl.read(path, ReadOptions(mapping=mapping))
     assert not result.errors
     assert [row["event_reason"] for row in rows(result)] == [None, "密碼錯誤", None]
@@ -264,12 +270,7 @@ def test_csv_value_not_in_the_declared_encoding_is_named_after_it(tmp_path: Path
         + good.encode("cp950")
         + b"\n2026-11-20T10:00:01+08:00,failure,A2,\x81\x20\n"  # 0x81 0x20: no cp950 character
     )
-    mapping = tmp_path / "map.yaml"
-    mapping.write_text(
-        'encoding: cp950\ncolumns: {"@timestamp": "@timestamp", event.outcome: event.outcome, '
-        "user.name: user.name, event.reason: event.reason}\n",
-        encoding="utf-8",
-    )
+    mapping = _cp950_mapping(tmp_path)
     result = csv.read(path, ReadOptions(mapping=mapping))
     assert [(row["source_line"], row["event_reason"]) for row in rows(result)] == [(2, "密碼錯誤")]
     (error,) = result.errors

@@ -35,6 +35,7 @@ def outputs(analysis):
         "top_sources": analysis.top_sources,
         "top_accounts": analysis.top_accounts,
         "events": analysis.events,
+        "period": analysis.period,
         "inputs": analysis.inputs,
         "notes": analysis.notes,
     }

@@ -25,7 +25,7 @@ from zhengan.checks.logins import database, readers
 from zhengan.checks.logins.blacklist import blacklist_table, read_blacklist
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import ENGINES, TOP_LISTS, top_failures_sql
-from zhengan.checks.logins.enrich import PreparedEvents, local_years, prepare
+from zhengan.checks.logins.enrich import PreparedEvents, event_period, prepare, years_between
 from zhengan.checks.logins.holidays import HolidayCalendar, load_calendar
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
 from zhengan.checks.logins.readers.mapping import MappingError
@@ -72,6 +72,8 @@ class Analysis:
     top_sources: list[tuple[str, int, int]]  # ip, failures, accounts
     top_accounts: list[tuple[str, int, int]]  # account, failures, sources
     events: int
+    # the first and last event's instant (UTC); None when there were none
+    period: tuple[datetime, datetime] | None = None
     notes: list[Text] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -192,15 +194,16 @@ def _analyse(
     timings: dict[str, float] = {}
     entries, blacklist_errors = [], []
     for blacklist in config.blacklists:
-        listed = read_blacklist(blacklist, as_of=started)
+        listed = read_blacklist(blacklist)
         entries.extend(listed.entries)
         blacklist_errors.extend(listed.errors)
-        if listed.inactive:
+        if listed.bounded:
             repeated.append(
                 Text(
-                    zh=f"{blacklist}：{len(listed.inactive)} 筆 STIX 指標不在有效期間（valid_from／valid_until），未採用",
-                    en=f"{blacklist}: {len(listed.inactive)} STIX indicators outside their validity "
-                    "(valid_from / valid_until) were not applied",
+                    zh=f"{blacklist}：{len(listed.bounded)} 筆 STIX 指標有有效期間（valid_from／valid_until），"
+                    "僅比對發生於期間內的事件",
+                    en=f"{blacklist}: {len(listed.bounded)} STIX indicators carry a validity (valid_from / "
+                    "valid_until) and match only events within it",
                 )
             )
     run = _Run(
@@ -225,8 +228,10 @@ def _analyse(
     rows, top_sources, top_accounts = outcome.rows, outcome.top_sources, outcome.top_accounts
     errors = outcome.errors + blacklist_errors
     notes, summaries = repeated + outcome.notes, outcome.summaries
-    if calendar is not None:
-        notes.extend(_calendar_notes(calendar, outcome.local_years))
+    if calendar is not None and outcome.period:
+        notes.extend(
+            _calendar_notes(calendar, years_between(*outcome.period, config.utc_offset_hours * 3600))
+        )
     if outcome.count == 0:
         # A daily control over an empty day is more likely a broken feed than a quiet one (SR-3.6).
         notes.append(
@@ -258,6 +263,7 @@ def _analyse(
         "format": format or "auto",
         "timezone_for_stamps_without_offset": options.timezone,
         "declared_year": options.year,
+        "period": _period_parameter(outcome.period),
         "config": config.model_dump(mode="json"),
         "thresholds": {
             d.id: {k: v for k, v in values.items() if k in d.thresholds or k == "window_seconds"}
@@ -291,6 +297,7 @@ def _analyse(
         top_sources=top_sources,
         top_accounts=top_accounts,
         events=outcome.count,
+        period=tuple(_moment(epoch) for epoch in outcome.period) if outcome.period else None,
         notes=notes,
         detections=[d for d, _ in chosen],
         parameters=run_parameters,
@@ -328,7 +335,7 @@ class _Found:
     errors: list[InputError]  # the inputs' quarantine (the blacklists' is added by the caller)
     notes: list[Text]
     summaries: list[InputSummary]
-    local_years: set[int]
+    period: tuple[int, int] | None  # the first and last event (UTC epoch seconds)
 
 
 def _spark_prepared(run: _Run) -> _Found:
@@ -360,7 +367,7 @@ def _spark_prepared(run: _Run) -> _Found:
         ran.errors,
         ran.notes,
         summaries,
-        ran.local_years,
+        ran.period,
     )
 
 
@@ -375,7 +382,7 @@ def _driver_prepared(run: _Run) -> _Found:
     prepared = prepare(results, run.config, run.calendar)
     del results  # the prepared table holds what the detections need
     notes.extend(prepared.notes)
-    years = local_years(prepared) if run.calendar is not None else set()
+    period = event_period(prepared)
     run.timings["prepare"] = time.perf_counter() - clock
     clock = time.perf_counter()
     if run.progress:
@@ -401,7 +408,20 @@ def _driver_prepared(run: _Run) -> _Found:
         )
     run.timings["detect"] = time.perf_counter() - clock
     top_sources, top_accounts = top["lists"] if run.engine == "duckdb" else _top(prepared)
-    return _Found(rows, top_sources, top_accounts, prepared.count, errors, notes, summaries, years)
+    return _Found(rows, top_sources, top_accounts, prepared.count, errors, notes, summaries, period)
+
+
+def _period_parameter(period: tuple[int, int] | None) -> dict[str, str] | None:
+    """The period the events cover, kept with the run's parameters (UTC, and as shown in Asia/Taipei)."""
+    if period is None:
+        return None
+    (first, first_taipei), (last, last_taipei) = (_times(epoch) for epoch in period)
+    return {
+        "first_event": first,
+        "last_event": last,
+        "first_event_taipei": first_taipei,
+        "last_event_taipei": last_taipei,
+    }
 
 
 def _calendar_notes(calendar, years: set[int]) -> list[Text]:

@@ -7,6 +7,10 @@ Two forms are read:
   `ipv6-addr:value` (single address or CIDR), and bare `ipv4-addr` / `ipv6-addr` observables.
 
 Each entry becomes a range of `ip_key`s (`enrich.ip_key`) so that both engines match it with BETWEEN.
+A STIX indicator's validity (`valid_from` ≤ t < `valid_until`, STIX 2.1 §4.7) is kept with its entries
+and judged against each event's own time by the detection, not against the time of the run: yesterday's
+logs analysed this morning, or a day analysed again months later, meet the indicators in force when the
+events happened.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import csv
 import ipaddress
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +45,7 @@ class BlacklistError(ConfigError):
 class Blacklist(NamedTuple):
     entries: list[ListedRange]
     errors: list[InputError]  # entries that cannot be read: quarantined with file and line / object
-    inactive: list[str]  # STIX indicators outside their validity (valid_from / valid_until) on `as_of`
+    bounded: list[str]  # STIX indicators with a validity (valid_from / valid_until): applied within it
 
 
 @dataclass(frozen=True)
@@ -49,15 +54,17 @@ class ListedRange:
     source: str  # list name: "F-ISAC", the file name, or the CSV's source column
     description: str
     where: str  # file:line or file#object-id
+    valid_from: int | None = None  # UTC epoch seconds; None: no bound (CSV entries, STIX without one)
+    valid_until: int | None = None  # exclusive
 
     def key_range(self) -> tuple[str, str]:
         net = ipaddress.ip_network(self.network, strict=False)
         return ip_key(str(net.network_address)), ip_key(str(net.broadcast_address))
 
 
-def read_blacklist(path: Path, as_of: datetime | None = None) -> Blacklist:
-    """The entries of one list; STIX indicators are applied only within their validity on `as_of`
-    (default now): an expired F-ISAC indicator no longer marks an address as hostile."""
+def read_blacklist(path: Path) -> Blacklist:
+    """The entries of one list; a STIX indicator's entries carry its validity, so that an F-ISAC indicator
+    marks an address as hostile only for events within it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
@@ -69,7 +76,7 @@ def read_blacklist(path: Path, as_of: datetime | None = None) -> Blacklist:
     except OSError as exc:
         raise BlacklistError(f"{path}: 黑名單檔無法讀取 / blacklist cannot be read: {exc}") from exc
     if text.lstrip().startswith("{"):
-        return _read_stix(path, text, as_of or datetime.now(UTC))
+        return _read_stix(path, text)
     entries, errors = _read_csv(path, text)
     return Blacklist(entries, errors, [])
 
@@ -108,10 +115,10 @@ def _read_csv(path: Path, text: str) -> tuple[list[ListedRange], list[InputError
     return entries, errors
 
 
-def _read_stix(path: Path, text: str, as_of: datetime) -> Blacklist:
+def _read_stix(path: Path, text: str) -> Blacklist:
     entries: list[ListedRange] = []
     errors: list[InputError] = []
-    inactive: list[str] = []
+    bounded: list[str] = []
     try:
         bundle = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -136,16 +143,25 @@ def _read_stix(path: Path, text: str, as_of: datetime) -> Blacklist:
                 if re.search(r"ipv[46]-addr:value", pattern):  # about addresses, in a form not read here
                     errors.append(_bad(path, position, pattern, "unsupported address pattern"))
                 continue  # indicators of other kinds (domains, hashes) are not for this check
-            if not _valid_on(item, as_of):
-                inactive.append(str(item.get("id")))
-                continue
+            valid_from, valid_until = _validity(item)
+            if valid_from is not None or valid_until is not None:
+                bounded.append(str(item.get("id")))
             for value in values:
                 try:
                     network = str(ipaddress.ip_network(value, strict=False))
                 except ValueError as exc:
                     errors.append(_bad(path, position, value, str(exc)))
                     continue
-                entries.append(ListedRange(network, source, item.get("name", ""), f"{path}#{item.get('id')}"))
+                entries.append(
+                    ListedRange(
+                        network,
+                        source,
+                        item.get("name", ""),
+                        f"{path}#{item.get('id')}",
+                        valid_from,
+                        valid_until,
+                    )
+                )
         elif kind in ("ipv4-addr", "ipv6-addr"):
             value = item.get("value", "")
             try:
@@ -154,25 +170,24 @@ def _read_stix(path: Path, text: str, as_of: datetime) -> Blacklist:
                 errors.append(_bad(path, position, value, str(exc)))
                 continue
             entries.append(ListedRange(network, source, "", f"{path}#{item.get('id')}"))
-    return Blacklist(entries, errors, inactive)
+    return Blacklist(entries, errors, bounded)
 
 
-def _valid_on(indicator: dict, moment: datetime) -> bool:
-    """Within `valid_from` ≤ moment < `valid_until` (STIX 2.1 §4.7); a stamp that cannot be read is
-    ignored (the indicator applies)."""
-    for name, in_force in (("valid_from", lambda t: t <= moment), ("valid_until", lambda t: moment < t)):
-        value = indicator.get(name)
-        if not value:
-            continue
-        try:
-            stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        if not in_force(stamp):
-            return False
-    return True
+def _validity(indicator: dict) -> tuple[int | None, int | None]:
+    """`valid_from` and `valid_until` as UTC epoch seconds (STIX 2.1 §4.7); a stamp without a zone is
+    UTC; a stamp that cannot be read is no bound (the indicator applies)."""
+    bounds: list[int | None] = []
+    for name in ("valid_from", "valid_until"):
+        value, bound = indicator.get(name), None
+        if value:
+            try:
+                stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            except ValueError:
+                stamp = None
+            if stamp is not None:
+                bound = math.floor((stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp())
+        bounds.append(bound)
+    return bounds[0], bounds[1]
 
 
 def blacklist_table(entries: list[ListedRange]) -> pa.Table:
@@ -184,5 +199,7 @@ def blacklist_table(entries: list[ListedRange]) -> pa.Table:
             "network": pa.array([e.network for e in entries], pa.string()),
             "list_source": pa.array([e.source for e in entries], pa.string()),
             "description": pa.array([e.description for e in entries], pa.string()),
+            "valid_from": pa.array([e.valid_from for e in entries], pa.int64()),
+            "valid_until": pa.array([e.valid_until for e in entries], pa.int64()),
         }
     )

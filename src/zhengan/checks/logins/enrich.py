@@ -238,12 +238,12 @@ def calendar_table(calendar: HolidayCalendar | None) -> pa.Table:
     return pa.table({"local_day": pa.array(numbers, pa.int64()), "day_kind": pa.array(kinds, TEXT)})
 
 
-def local_years(prepared: PreparedEvents) -> set[int]:
-    """The years of the firm's local days the events fall on."""
+def event_period(prepared: PreparedEvents) -> tuple[int, int] | None:
+    """The first and last event's instant (UTC epoch seconds); None when there are no events."""
     if prepared.count == 0:
-        return set()
+        return None
     bounds = pc.min_max(prepared.events["epoch"]).as_py()
-    return years_between(bounds["min"], bounds["max"], prepared.utc_offset_seconds)
+    return bounds["min"], bounds["max"]
 
 
 def years_between(first_epoch: int, last_epoch: int, utc_offset_seconds: int) -> set[int]:
@@ -474,26 +474,20 @@ def core_values(
             matched_services.append(service)
             seen_services.add(listed_services[service.lower()])
     notes = []
-    unseen_hosts = [name for name in config.core_hosts if name not in seen]
-    unseen_services = [name for name in config.core_services if name not in seen_services]
-    if unseen_hosts:
-        names = ", ".join(unseen_hosts)
-        notes.append(
-            Text(
-                zh=f"設定的核心主機 {names} 未出現在本日任何事件中（不分大小寫比對；不含「.」的名稱比對完整網域名稱的第一段）：請確認 core_hosts 的名稱",
-                en=f"the core hosts {names} of the configuration match no event of the day (matched ignoring "
-                "case; a name without a dot matches a full domain name's first label): check core_hosts",
+    for key, (zh_kind, en_kind), listed, found, rule_zh, rule_en in (
+        ("core_hosts", ("主機", "hosts"), config.core_hosts, seen,
+         "；不含「.」的名稱比對完整網域名稱的第一段", "; a name without a dot matches a full domain name's first label"),
+        ("core_services", ("服務", "services"), config.core_services, seen_services, "", ""),
+    ):  # fmt: skip
+        unseen = ", ".join(name for name in listed if name not in found)
+        if unseen:
+            notes.append(
+                Text(
+                    zh=f"設定的核心{zh_kind} {unseen} 未出現在本日任何事件中（不分大小寫比對{rule_zh}）：請確認 {key} 的名稱",
+                    en=f"the core {en_kind} {unseen} of the configuration match no event of the day (matched "
+                    f"ignoring case{rule_en}): check {key}",
+                )
             )
-        )
-    if unseen_services:
-        names = ", ".join(unseen_services)
-        notes.append(
-            Text(
-                zh=f"設定的核心服務 {names} 未出現在本日任何事件中（不分大小寫比對）：請確認 core_services 的名稱",
-                en=f"the core services {names} of the configuration match no event of the day (matched "
-                "ignoring case): check core_services",
-            )
-        )
     return sorted(matched_hosts), sorted(matched_services), notes
 
 

@@ -114,6 +114,13 @@ def _intro(analysis: Analysis) -> tuple[str, str]:
         f"{_count(len(analysis.notifications), 'customer')} to notify, "
         f"{_count(len(analysis.quarantine), 'unreadable record')} quarantined."
     )
+    if analysis.period:
+        first, last = (format_taipei(moment) for moment in analysis.period)
+        zh += f"事件期間（台北時間）：{first} 至 {last}。"
+        en += f" Events from {first} to {last} (Asia/Taipei)."
+    else:
+        zh += "本次無任何事件，未涵蓋任何期間。"
+        en += " No events: the report covers no period."
     return zh, en
 
 

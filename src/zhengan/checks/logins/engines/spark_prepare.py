@@ -32,7 +32,7 @@ decline during the run (`spark_sources.NotAsOnTheDriver`): they go through the d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,6 @@ from zhengan.checks.logins.enrich import (
     calendar_table,
     core_values,
     unparsable_note,
-    years_between,
 )
 from zhengan.checks.logins.holidays import HolidayCalendar
 from zhengan.checks.logins.readers.base import ReadOptions
@@ -177,7 +176,7 @@ class SparkRun:
     top_sources: list[tuple[str, int, int]]
     top_accounts: list[tuple[str, int, int]]
     count: int
-    local_years: set[int] = field(default_factory=set)
+    period: tuple[int, int] | None = None  # the first and last event (UTC epoch seconds)
 
 
 class SparkEventIds:
@@ -384,45 +383,47 @@ def run(
     read = read.persist(StorageLevel.MEMORY_AND_DISK)
     built = [read]
     try:
-        return _prepare_and_detect(
-            spark,
-            read,
-            sources,
-            files,
-            mapping,
-            options,
-            config,
-            calendar,
-            blacklist,
-            detections,
-            shared,
-            limit,
-            built,
-        )
+        cleaned = _with_problem(_read_odd_stamps(spark, read, mapping, options.timezone))
+        errors, inputs, notes = _quarantine(cleaned, sources, files, options)
+        try:  # the views made from here on are dropped whatever happens
+            events, prepared_notes = _prepared_events(spark, cleaned, config)
+            built.append(events)
+            notes.extend(prepared_notes)
+            spark.createDataFrame(blacklist).createOrReplaceTempView("blacklist")
+            spark.createDataFrame(calendar_table(calendar)).createOrReplaceTempView("calendar")
+            built += spark_engine.build_shared(spark, shared)
+            # The top lists from the unusual events (they hold every failure), as the DuckDB engine does.
+            top_sources, top_accounts = (
+                [
+                    (r[0], int(r[1]), int(r[2]))
+                    for r in spark.sql(top_failures_sql("unusual", key, other, limit)).collect()
+                ]
+                for key, other in TOP_LISTS
+            )
+            count, low, high = spark.sql("SELECT count(*), min(epoch), max(epoch) FROM events").collect()[0]
+            rows = spark_engine.detect(spark, detections, SparkEventIds(files))
+        finally:
+            spark_engine.drop(spark, ["events", "addresses", "blacklist", "calendar"], [])
     finally:
         for frame in built:
             frame.unpersist()
+    return SparkRun(
+        rows=rows,
+        errors=errors,
+        notes=notes,
+        inputs=inputs,
+        top_sources=top_sources,
+        top_accounts=top_accounts,
+        count=int(count),
+        period=(int(low), int(high)) if count else None,
+    )
 
 
-def _prepare_and_detect(
-    spark,
-    read,
-    sources,
-    files,
-    mapping,
-    options,
-    config,
-    calendar,
-    blacklist,
-    detections,
-    shared,
-    limit,
-    built,
-) -> SparkRun:
-    from pyspark import StorageLevel
+def _quarantine(cleaned, sources, files: list[str], options: ReadOptions):
+    """Per input: records read and quarantined, the quarantine records (few, to the driver) and the
+    reading notes. Raises `NotAsOnTheDriver` when some value would not be spelled as DuckDB spells it."""
     from pyspark.sql import functions as F
 
-    cleaned = _with_problem(_read_odd_stamps(spark, read, mapping, options.timezone))
     # Per input: records read and quarantined; the quarantined records themselves (few) to the driver.
     counted = {
         row["input"]: (row["records"], row["bad"], row["declined"])
@@ -459,6 +460,14 @@ def _prepare_and_detect(
                 en=f"{Path(files[index]).name}: stamps without an offset read as {options.timezone}",
             )
         )
+    return errors, inputs, notes
+
+
+def _prepared_events(spark, cleaned, config: LoginConfig):
+    """The records kept, prepared as `enrich.prepare` prepares them (addresses, account case and types,
+    core systems), persisted as the `events` view; with the notes `enrich.prepare` would give."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
 
     kept = cleaned.where(F.col("problem").isNull())
     # The distinct source addresses (only those) to the driver, their table back to Spark.
@@ -523,32 +532,4 @@ def _prepare_and_detect(
     if unparsable:
         count_unparsable = events.where(F.col("source_ip").isNotNull() & F.col("ip_no").isNull()).count()
         prepared_notes.insert(0, unparsable_note(unparsable, count_unparsable))
-    notes.extend(prepared_notes)
-    spark.createDataFrame(blacklist).createOrReplaceTempView("blacklist")
-    spark.createDataFrame(calendar_table(calendar)).createOrReplaceTempView("calendar")
-
-    built.append(events)
-    try:
-        built += spark_engine.build_shared(spark, shared)
-        # The top lists from the unusual events (they hold every failure), as the DuckDB engine does.
-        top_sources, top_accounts = (
-            [
-                (r[0], int(r[1]), int(r[2]))
-                for r in spark.sql(top_failures_sql("unusual", key, other, limit)).collect()
-            ]
-            for key, other in TOP_LISTS
-        )
-        count, low, high = spark.sql("SELECT count(*), min(epoch), max(epoch) FROM events").collect()[0]
-        rows = spark_engine.detect(spark, detections, SparkEventIds(files))
-    finally:
-        spark_engine.drop(spark, ["events", "addresses", "blacklist", "calendar"], [])
-    return SparkRun(
-        rows=rows,
-        errors=errors,
-        notes=notes,
-        inputs=inputs,
-        top_sources=top_sources,
-        top_accounts=top_accounts,
-        count=int(count),
-        local_years=years_between(low, high, config.utc_offset_hours * 3600) if count else set(),
-    )
+    return events, prepared_notes

@@ -70,7 +70,7 @@ QUERY_COLUMNS = (
 SHARED_TABLES = (
     (
         "listed",
-        """SELECT a.ip_no, b.list_source, b.network
+        """SELECT a.ip_no, b.list_source, b.network, b.valid_from, b.valid_until
            FROM addresses a JOIN blacklist b ON a.ip_key >= b.range_start AND a.ip_key <= b.range_end
            WHERE a.ip_key IS NOT NULL""",
     ),
