@@ -12,7 +12,15 @@ import pytest
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
-from zhengan.checks.logins.enrich import address_lookup, canonical_ip, core_values, fold_accounts
+from zhengan.checks.logins.enrich import (
+    address_lookup,
+    canonical_ip,
+    canonical_ips,
+    core_values,
+    fold_accounts,
+    ip_key,
+    ip_keys,
+)
 
 
 def by_detection(analysis, detection: str) -> list[dict]:
@@ -208,3 +216,23 @@ def test_keys_on_spark_as_on_duckdb(tmp_path: Path, keys_csv, spark, case_sensit
     assert [n.en for n in on_spark.notes] == [n.en for n in on_duckdb.notes]
     assert len(by_detection(on_spark, "logins.ip_many_accounts")) == 2
     assert any("missing-01" in n for n in notes_en(on_spark))
+
+
+def test_vectorised_address_keys_agree_with_the_one_by_one_ones():
+    texts = [
+        "1.2.3.4",
+        None,
+        "2001:DB8::1",
+        "x",
+        "",
+        "::ffff:1.2.3.4",
+        "fe80::1%eth0",
+        "010.1.1.1",
+        "10.0.0.1",
+    ]
+    keys, versions = ip_keys(pa.array(texts, pa.string()))
+    assert keys.to_pylist() == [None if t is None else ip_key(t) for t in texts]
+    assert versions.to_pylist()[:3] == [4, None, 6] and versions.to_pylist()[-1] == 4
+    assert canonical_ips(pa.array(texts, pa.string())).to_pylist() == [
+        None if t is None else canonical_ip(t) for t in texts
+    ]

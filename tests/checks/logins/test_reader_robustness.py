@@ -190,6 +190,39 @@ def test_csv_blank_line_between_records_does_not_shift_lines(tmp_path: Path):
     ]
 
 
+def test_csv_without_quotes_needs_no_line_count(tmp_path: Path, monkeypatch):
+    # No quote character anywhere: no record can span lines, so the lines are not counted at all.
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name\n"
+        + "".join(f"2026-11-20T10:00:0{i}+08:00,failure,A{i}\n" for i in range(3)),
+        encoding="utf-8",
+    )
+
+    def refuse(*args):
+        raise AssertionError("the lines were counted")
+
+    monkeypatch.setattr(csv, "_data_lines", refuse)
+    assert [row["source_line"] for row in rows(csv.read(path, ReadOptions()))] == [2, 3, 4]
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(path.read_text(encoding="utf-8").replace(",A1", ',"A1"'), encoding="utf-8")
+    with pytest.raises(AssertionError, match="the lines were counted"):
+        csv.read(quoted, ReadOptions())
+
+
+def test_csv_record_of_empty_fields_is_quarantined_not_taken_for_a_blank_line(tmp_path: Path):
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "@timestamp,event.outcome,user.name\n2026-11-20T10:00:00+08:00,failure,A1\n,,\n\n"
+        "2026-11-20T10:00:01+08:00,failure,A2\n",
+        encoding="utf-8",
+    )
+    result = csv.read(path, ReadOptions())
+    assert [(row["source_line"], row["user_name"]) for row in rows(result)] == [(2, "A1"), (5, "A2")]
+    assert [(e.source.line, e.raw) for e in result.errors] == [(3, ",,")]
+    assert result.records == 3
+
+
 # --- M1 / M10: bytes that are not UTF-8, and Big5 exports -----------------------------------------------
 
 

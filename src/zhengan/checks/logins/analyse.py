@@ -520,6 +520,9 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
                     "control_ids": set(),
                     "first_seen": record["first_seen"],
                     "last_seen": record["last_seen"],
+                    # stored in UTC, shown in Asia/Taipei (taken from the record, already formatted)
+                    "first_seen_taipei": record["first_seen_taipei"],
+                    "last_seen_taipei": record["last_seen_taipei"],
                     "event_ids": set(),
                 }
             if detection.id not in entry["detections"]:
@@ -527,15 +530,21 @@ def _notifications(records: list[dict[str, Any]], detections: dict[str, Detectio
                 entry["reasons_zh"].append(detection.title.zh)
                 entry["reasons_en"].append(detection.title.en)
             entry["control_ids"] |= cited[detection.id]
-            entry["first_seen"] = min(entry["first_seen"], record["first_seen"])
-            entry["last_seen"] = max(entry["last_seen"], record["last_seen"])
+            if record["first_seen"] < entry["first_seen"]:  # ISO 8601 UTC strings order as instants
+                entry["first_seen"], entry["first_seen_taipei"] = (
+                    record["first_seen"],
+                    record["first_seen_taipei"],
+                )
+            if record["last_seen"] > entry["last_seen"]:
+                entry["last_seen"], entry["last_seen_taipei"] = (
+                    record["last_seen"],
+                    record["last_seen_taipei"],
+                )
             entry["event_ids"].update(record["event_ids"])
     notifications = [by_customer[k] for k in sorted(by_customer)]
     for entry in notifications:
         entry["control_ids"] = sorted(entry["control_ids"])
         entry["event_ids"] = sorted(entry["event_ids"])
-        for name in ("first_seen", "last_seen"):  # stored in UTC, shown in Asia/Taipei
-            entry[f"{name}_taipei"] = format_taipei(datetime.fromisoformat(entry[name]))
     return notifications
 
 

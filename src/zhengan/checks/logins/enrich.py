@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import ipaddress
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -139,6 +140,14 @@ def prepare(
     table = _concat(tables)
     count = table.num_rows
 
+    # H6: the account names are folded to one case in a thread of their own while the addresses are
+    # worked out here (both mostly Arrow kernels, which release the GIL).
+    folding = None
+    if not config.account_names_case_sensitive:
+        folding = ThreadPoolExecutor(1, thread_name_prefix="zhengan-fold")
+        folded = folding.submit(fold_accounts, table["user_name"])
+        folding.shutdown(wait=False)
+
     micros = table["timestamp"].cast(pa.int64())
     epoch = pc.divide(micros, 1_000_000)  # truncates toward zero: a floor for every date after 1970
 
@@ -172,8 +181,8 @@ def prepare(
         is_core = pa.repeat(pa.scalar(True), count)
 
     user_name = table["user_name"]
-    if not config.account_names_case_sensitive:
-        user_name, groups = fold_accounts(user_name)
+    if folding is not None:
+        user_name, groups = folded.result()
         if groups:
             notes.append(accounts_note(groups))
 
@@ -311,13 +320,16 @@ def ip_keys(addresses: pa.Array) -> tuple[pa.Array, pa.Array]:
     keys = pc.binary_join_element_wise(IPV4_MAPPED_PREFIX, pc.binary_join(hex_parts, ""), "")
     keys = pc.if_else(dotted, keys, pa.scalar(None, TEXT))
     versions = pc.if_else(dotted, pa.scalar(4, pa.int8()), pa.scalar(None, pa.int8()))
-    others = pc.indices_nonzero(pc.invert(dotted)).to_pylist()
-    if others:
-        keys, versions = keys.to_pylist(), versions.to_pylist()
-        for index in others:
-            address = addresses[index].as_py()
-            keys[index], versions[index] = ip_key(address), _version(address)
-        keys, versions = pa.array(keys, TEXT), pa.array(versions, pa.int8())
+    other = pc.invert(dotted)
+    if pc.any(other).as_py():
+        # only the other spellings go through Python (in the mask's order)
+        texts = pc.filter(addresses, other).to_pylist()
+        keys = pc.replace_with_mask(
+            keys, other, pa.array([None if t is None else ip_key(t) for t in texts], TEXT)
+        )
+        versions = pc.replace_with_mask(
+            versions, other, pa.array([None if t is None else _version(t) for t in texts], pa.int8())
+        )
     return keys, versions
 
 
@@ -393,13 +405,12 @@ def canonical_ips(addresses: pa.Array) -> pa.Array:
     other spellings (IPv6, odd forms) go through `ipaddress` one by one."""
     addresses = addresses.cast(TEXT)
     dotted = pc.fill_null(pc.match_substring_regex(addresses, IPV4), False)
-    others = pc.indices_nonzero(pc.and_(pc.invert(dotted), pc.is_valid(addresses))).to_pylist()
+    other = pc.and_(pc.invert(dotted), pc.is_valid(addresses))
     canonical = pc.if_else(dotted, addresses, pa.scalar(None, TEXT))
-    if others:
-        texts = canonical.to_pylist()
-        for index in others:
-            texts[index] = canonical_ip(addresses[index].as_py())
-        canonical = pa.array(texts, TEXT)
+    if pc.any(other).as_py():
+        # only the other spellings go through Python (their canonical forms in the mask's order)
+        texts = pc.filter(addresses, other).to_pylist()
+        canonical = pc.replace_with_mask(canonical, other, pa.array([canonical_ip(t) for t in texts], TEXT))
     return canonical
 
 

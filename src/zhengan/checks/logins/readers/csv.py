@@ -21,6 +21,7 @@ quarantined as such.
 from __future__ import annotations
 
 import csv as python_csv
+import mmap
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from zhengan.checks.logins import database
@@ -93,11 +95,14 @@ def _read_utf8(path: Path, source: Path, mapping: ColumnMapping, options: ReadOp
     rejects: list[tuple[int, str, str, str]] = []
     spans: dict[int, str] = {}  # first line -> whole text, for records over several lines
     try:
-        with ThreadPoolExecutor(1) as pool:  # the count runs while Arrow's threads read
-            counted = pool.submit(_data_lines, source)
-            raw = _read_with_arrow(source, mapping)
-        if raw.num_rows != counted.result():
-            raise _NeedsPython
+        dialect = _sniff(source)
+        raw = _read_with_arrow(source, mapping, dialect, blank_lines_as_rows=True)
+        if raw is None:  # quotes in the file: a record may span lines, only a count of them tells
+            with ThreadPoolExecutor(1) as pool:  # the count runs while Arrow's threads read
+                counted = pool.submit(_data_lines, source)
+                raw = _read_with_arrow(source, mapping, dialect)
+            if raw.num_rows != counted.result():
+                raise _NeedsPython
         lines: int | pa.ChunkedArray = FIRST_DATA_LINE
     except _NeedsDuckDB:
         try:
@@ -190,8 +195,15 @@ def _data_lines(source: Path) -> int:
     return max(lines - 1, 0)
 
 
-def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
-    dialect = _sniff(path)
+def _read_with_arrow(
+    path: Path, mapping: ColumnMapping, dialect: dict[str, str | None], blank_lines_as_rows: bool = False
+) -> pa.Table | None:
+    """The mapped columns, read by Arrow on both cores, row i being record i. `blank_lines_as_rows`: only
+    for a file without the dialect's quote and escape characters (else None), where no record can span
+    lines; Arrow then gives a blank line as a row of nulls, so row i is line i + 2 without counting the
+    lines, and a file with any row of nulls (a blank line, or a record of empty fields) gives None too."""
+    if blank_lines_as_rows and _holds_any(path, {dialect["quote"], dialect["escape"]} - {None}):
+        return None
     header = _header(path, dialect)
     wanted = set(mapping.columns.values()) | {mapping.columns.get("@timestamp", "@timestamp")}
     columns = [name for name in header if name in wanted]
@@ -214,6 +226,7 @@ def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
                 double_quote=dialect["quote"] is not None and dialect["escape"] in (None, dialect["quote"]),
                 escape_char=dialect["escape"] if dialect["escape"] not in (None, dialect["quote"]) else False,
                 newlines_in_values=False,
+                ignore_empty_lines=not blank_lines_as_rows,
                 invalid_row_handler=on_invalid,
             ),
             convert_options=arrow_csv.ConvertOptions(
@@ -228,7 +241,26 @@ def _read_with_arrow(path: Path, mapping: ColumnMapping) -> pa.Table:
         raise _NeedsDuckDB from exc
     if invalid:
         raise _NeedsDuckDB  # the rejected lines need DuckDB's numbers and reasons
+    if blank_lines_as_rows and _any_row_all_null(table):
+        return None
     return table
+
+
+def _holds_any(path: Path, characters: set[str]) -> bool:
+    """Whether the file holds any of `characters` (a search of the mapped file: no copy, a few ms)."""
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        return any(mapped.find(character.encode("utf-8")) >= 0 for character in characters)
+
+
+def _any_row_all_null(table: pa.Table) -> bool:
+    if table.num_rows == 0 or any(column.null_count == 0 for column in table.columns):
+        return False
+    every = table.column(0).is_null()
+    for column in table.columns[1:]:
+        every = pc.and_(every, column.is_null())
+    return pc.any(every).as_py()
 
 
 def _sniff(path: Path) -> dict[str, str | None]:
