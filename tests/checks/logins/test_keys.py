@@ -10,7 +10,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from zhengan.checks.logins.analyse import analyse
+from zhengan.checks.logins.analyse import analyse, read_inputs
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.enrich import (
     address_lookup,
@@ -20,7 +20,9 @@ from zhengan.checks.logins.enrich import (
     fold_accounts,
     ip_key,
     ip_keys,
+    prepare,
 )
+from zhengan.checks.logins.readers.base import ReadOptions
 
 
 def by_detection(analysis, detection: str) -> list[dict]:
@@ -236,3 +238,22 @@ def test_vectorised_address_keys_agree_with_the_one_by_one_ones():
     assert canonical_ips(pa.array(texts, pa.string())).to_pylist() == [
         None if t is None else canonical_ip(t) for t in texts
     ]
+
+
+def test_prepared_addresses_are_plain_text_in_their_displayed_spelling(keys_csv, tmp_path: Path):
+    """Every event's address as displayed, as plain text: a dictionary of every distinct address would be
+    imported again by DuckDB for each chunk it scans."""
+    results, *_ = read_inputs([keys_csv], ReadOptions())
+    prepared = prepare(results, LoginConfig())
+    shown = prepared.events["source_ip"]
+    assert shown.type == pa.string()
+    logged = results[0].table["source_ip"].to_pylist()
+    assert shown.to_pylist() == [None if t is None else (canonical_ip(t) or t) for t in logged]
+    assert "::ffff:198.51.100.9" in logged  # the sample does hold spellings that are not canonical
+    canonical = tmp_path / "canonical.csv"
+    canonical.write_text(
+        "@timestamp,event.outcome,user.name,source.ip\n2026-11-20T10:00:00Z,failure,a,198.51.100.9\n",
+        encoding="utf-8",
+    )
+    results, *_ = read_inputs([canonical], ReadOptions())
+    assert prepare(results, LoginConfig()).events["source_ip"].type == pa.string()

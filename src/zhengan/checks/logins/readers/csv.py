@@ -6,9 +6,12 @@ stored. If any line cannot be split into the header's columns, the file is read 
 reject table gives those lines with their numbers and reasons for quarantine (the rows read fine keep
 their own line numbers).
 
-Those line numbers hold only if every record is exactly one line. Both paths check it at the cost of
-counting the file's line breaks: a record is at least one line, so as many records (read plus rejected)
-as data lines means one line each. Otherwise (a line break inside a quoted field, a blank line between
+Those line numbers hold only if every record is exactly one line. A file holding neither the dialect's
+quote nor its escape character cannot have a record over several lines: Arrow reads it with blank lines
+as rows of nulls, so row i is line i + 2 with nothing counted (a row of nulls, a blank line or a record of
+empty fields, sends the file to the next check). Otherwise both paths check it at the cost of counting
+the file's line breaks: a record is at least one line, so as many records (read plus rejected) as data
+lines means one line each. Otherwise (a line break inside a quoted field, a blank line between
 records) the file is read again by Python's `csv` module, which numbers every record by the line it
 starts on, quarantines a record with the wrong number of fields with its whole text, and is slower.
 
