@@ -16,6 +16,14 @@ from rich.table import Table
 from zhengan.checks.result import STATUS_LABELS, CheckResult, Status
 
 console = Console()
+# `--json FILE` on every command here (`--output` / `-o` the older names of it)
+JSON_OUTPUT = typer.Option(
+    None,
+    "--json",
+    "--output",
+    "-o",
+    help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
+)
 
 _STYLE = {
     Status.PASS: "green",
@@ -70,13 +78,7 @@ def tls(
     warn_days: int = typer.Option(30, help="憑證到期前警示天數。Warn this many days before expiry."),
     ca_file: Path | None = typer.Option(None, help="私有 CA 憑證檔。Private CA bundle for chain checks."),
     timeout: float = typer.Option(5.0, help="連線逾時秒數。Connect timeout in seconds."),
-    output: Path | None = typer.Option(
-        None,
-        "--json",
-        "--output",
-        "-o",
-        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
-    ),
+    output: Path | None = JSON_OUTPUT,
 ) -> None:
     """TLS 端點：通訊協定、加密套件、憑證效期與更換。TLS endpoints: protocols, ciphers, certificates, rotation."""
     from zhengan.checks.tls import Target, TlsPolicy, check_endpoints, check_testssl
@@ -122,13 +124,7 @@ def eol(
     ),
     snapshot: Path | None = typer.Option(None, help="指定快照檔。Use this snapshot file."),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge as of this date."),
-    output: Path | None = typer.Option(
-        None,
-        "--json",
-        "--output",
-        "-o",
-        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
-    ),
+    output: Path | None = JSON_OUTPUT,
 ) -> None:
     """生命週期終止軟體與汰除預警（CC17010-1.10）。End-of-life software and replacement warnings."""
     from zhengan.checks.eol import check_eol, load_snapshot
@@ -181,13 +177,7 @@ def scans(
         None, "--format", help="nessus|openvas|trivy|sarif|zap（預設自動判斷）。Default: detect."
     ),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge deadlines as of this date."),
-    output: Path | None = typer.Option(
-        None,
-        "--json",
-        "--output",
-        "-o",
-        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
-    ),
+    output: Path | None = JSON_OUTPUT,
 ) -> None:
     """匯入弱點與源碼掃描並追蹤修補期限。Import vulnerability and code scans; track remediation deadlines."""
     from zhengan.checks.scans import ScanFormatError, import_scans, load_state, save_state
@@ -222,13 +212,7 @@ def scan_coverage(
     ),
     months: int = typer.Option(6, help="掃描週期（月，SR-7.8）。Scan period in months."),
     as_of: str | None = typer.Option(None, help="評估日期 YYYY-MM-DD。Judge as of this date."),
-    output: Path | None = typer.Option(
-        None,
-        "--json",
-        "--output",
-        "-o",
-        help="將結果存為 JSON（--output 同義）。Write the result as JSON (--output is the same).",
-    ),
+    output: Path | None = JSON_OUTPUT,
 ) -> None:
     """每個適用系統是否於半年內完成弱點掃描。Was every applicable system scanned within six months?"""
     from zhengan.checks.scans import check_coverage, load_state
