@@ -30,10 +30,10 @@ import duckdb
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.groundtruth import missed_attacks
 from zhengan.checks.logins.synth import CSV_COLUMNS, generate
 
 READERS = {"csv": "read_csv", "parquet": "read_parquet"}
-FIRST_LINE = {"csv": 2, "parquet": 1}
 COLUMNS = CSV_COLUMNS  # the columns synth writes
 
 
@@ -47,19 +47,6 @@ def scan_seconds(path: Path, format: str, every_column: bool = False) -> float:
         return time.perf_counter() - start
     finally:
         connection.close()
-
-
-def missed(analysis, truth: dict, path: Path, format: str) -> int:
-    records = analysis.alerts + analysis.summaries + analysis.notification_records
-    count = 0
-    for attack in truth["attacks"]:
-        ids = {f"{path}:{row + FIRST_LINE[format]}" for row in attack["rows"]}
-        if not any(
-            r["detection"] == attack["detection"] and r["notable"] and ids <= set(r["event_ids"])
-            for r in records
-        ):
-            count += 1
-    return count
 
 
 def measure(path: Path, format: str, config: LoginConfig, repeat: int):
@@ -118,7 +105,7 @@ def main() -> None:
                 f"{best['full'] / best['count']:>7.1f} {best['full'] / best['every']:>7.1f} "
                 f"{analysis.events / best['full']:>10,.0f} {t['read']:>6.2f} {t['prepare']:>6.2f} "
                 f"{t['detect']:>6.2f} {rest:>6.2f} {load_before:>4.1f}/{load_after:<4.1f} "
-                f"{missed(analysis, truth, path, format)}",
+                f"{len(missed_attacks(analysis, truth, str(path), format))}",
                 flush=True,
             )
             if arguments.profile:

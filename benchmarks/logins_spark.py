@@ -29,13 +29,13 @@ import tempfile
 import time
 from pathlib import Path
 
-FIRST_LINE = {"csv": 2, "parquet": 1}
 MODES = ("duckdb", "spark", "spark-driver")
 
 
 def child(mode: str, format: str, folder: Path) -> dict:
     from zhengan.checks.logins.analyse import analyse
     from zhengan.checks.logins.config import LoginConfig
+    from zhengan.checks.logins.groundtruth import missed_attacks
 
     path = folder / f"logins.{format}"
     config = LoginConfig.load(folder / "zhengan-logins.yaml")
@@ -54,15 +54,7 @@ def child(mode: str, format: str, folder: Path) -> dict:
     )
     seconds = time.perf_counter() - clock
     truth = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
-    records = analysis.alerts + analysis.summaries + analysis.notification_records
-    missed = 0
-    for attack in truth["attacks"]:
-        ids = {f"{path}:{row + FIRST_LINE[format]}" for row in attack["rows"]}
-        if not any(
-            r["detection"] == attack["detection"] and r["notable"] and ids <= set(r["event_ids"])
-            for r in records
-        ):
-            missed += 1
+    missed = len(missed_attacks(analysis, truth, str(path), format))
     jvm = None
     if spark is not None:
         pid = spark.sparkContext._gateway.proc.pid

@@ -9,10 +9,9 @@ import yaml
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import ConfigError, LoginConfig
+from zhengan.checks.logins.groundtruth import false_alerts, missed_attacks
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.rules import load_detections
-
-from .groundtruth import false_alerts, missed_attacks
 
 
 @pytest.fixture(scope="module")

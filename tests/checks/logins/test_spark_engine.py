@@ -6,9 +6,8 @@ import pytest
 
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
+from zhengan.checks.logins.groundtruth import false_alerts, missed_attacks
 from zhengan.checks.logins.readers.base import ReadOptions
-
-from .groundtruth import false_alerts, missed_attacks
 
 pytestmark = pytest.mark.spark
 

@@ -15,11 +15,10 @@ from zhengan.checks.logins import enrich, readers
 from zhengan.checks.logins.analyse import analyse
 from zhengan.checks.logins.config import LoginConfig
 from zhengan.checks.logins.engines import spark_prepare
+from zhengan.checks.logins.groundtruth import false_alerts, missed_attacks
 from zhengan.checks.logins.readers import parquet
 from zhengan.checks.logins.readers.base import ReadOptions
 from zhengan.checks.logins.synth import generate
-
-from .groundtruth import false_alerts, missed_attacks
 
 pytestmark = pytest.mark.spark
 

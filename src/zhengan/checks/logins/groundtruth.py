@@ -1,4 +1,6 @@
-"""Compare an analysis with a synthetic day's ground truth (shared by the DuckDB and Spark tests)."""
+"""Compare an analysis with the ground truth of a synthetic day (`synth.generate` writes it): the attacks
+missed and the alerts made only of clean events. Used by the tests of both engines and the benchmarks,
+which measure only correct runs; a firm can use it to check a deployment on a synthetic day."""
 
 from __future__ import annotations
 
