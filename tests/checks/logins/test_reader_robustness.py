@@ -498,3 +498,38 @@ def test_windows_json_export_in_utf16_reads_as_the_utf8_one(data_dir: Path, tmp_
     drop = ["source_file", "event_id"]
     assert result.events().drop_columns(drop).equals(expected.events().drop_columns(drop))
     assert [e.source.line for e in result.errors] == [e.source.line for e in expected.errors]
+
+
+# --- a byte-order mark, and a mapping file that only declares the encoding -------------------------------
+
+
+@pytest.mark.parametrize("declared", [None, "utf-8-sig", "UTF8"])
+def test_jsonl_with_a_byte_order_mark_keeps_its_first_line(tmp_path: Path, declared: str | None):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(
+        b'\xef\xbb\xbf{"@timestamp":"2026-11-20T10:00:00Z","event.outcome":"failure","user.name":"a"}\n'
+        b'{"@timestamp":"2026-11-20T10:00:01Z","event.outcome":"failure","user.name":"b"}\n'
+    )
+    mapping = None
+    if declared:
+        mapping = tmp_path / "map.yaml"
+        mapping.write_text(f"encoding: {declared}\n", encoding="utf-8")
+    result = jsonl.read(path, ReadOptions(mapping=mapping))
+    assert not result.errors
+    assert [(row["source_line"], row["user_name"]) for row in rows(result)] == [(1, "a"), (2, "b")]
+
+
+def test_mapping_with_only_an_encoding_keeps_the_ecs_column_names(tmp_path: Path):
+    path = tmp_path / "big5.csv"
+    path.write_bytes(
+        "@timestamp,event.outcome,user.name,event.reason\n2026-11-20T10:00:00+08:00,failure,A1,密碼錯誤\n".encode(
+            "cp950"
+        )
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("encoding: cp950\n", encoding="utf-8")
+    loaded = ColumnMapping.load(mapping)
+    assert loaded.encoding == "cp950" and not loaded.explicit
+    assert loaded.columns == ColumnMapping.identity().columns
+    result = csv.read(path, ReadOptions(mapping=mapping))
+    assert [(row["user_name"], row["event_reason"]) for row in rows(result)] == [("A1", "密碼錯誤")]

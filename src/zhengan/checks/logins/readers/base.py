@@ -17,6 +17,13 @@ from zhengan.checks.result import InputError, SourceRef
 from zhengan.text import Text
 
 DEFAULT_ZONE = "Asia/Taipei"
+# Bytes that were not UTF-8, as `errors="surrogateescape"` keeps them: every text reader looks for these.
+SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def printable(text: str) -> str:
+    """Text read with `surrogateescape`, each byte that was not UTF-8 shown as U+FFFD."""
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -182,9 +189,6 @@ class YearLessStamps:
         return [Text(zh=zh, en=en)]
 
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as `surrogateescape` keeps them
-
-
 class UndecodedBytes:
     """The lines of a text log (sshd, syslog) holding bytes that are not UTF-8. Such a line is still read,
     each such byte shown as U+FFFD (an attacker may send any bytes as a user name), and a note says how many
@@ -198,10 +202,10 @@ class UndecodedBytes:
 
     def clean(self, number: int, text: str) -> str:
         """`text` (read with `errors="surrogateescape"`) with every undecodable byte as U+FFFD."""
-        if text.isascii() or not _NOT_UTF8.search(text):
+        if text.isascii() or not SURROGATE.search(text):
             return text
         self.lines.append(number)
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return printable(text)
 
     def notes(self) -> list[Text]:
         if not self.lines:

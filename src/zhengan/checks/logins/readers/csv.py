@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv as python_csv
 import mmap
-import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,13 +35,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as arrow_csv
 
 from zhengan.checks.logins import database
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
+from zhengan.checks.logins.readers.base import SURROGATE, ReadOptions, ReadResult, bad_record, printable
 from zhengan.checks.logins.readers.mapping import (
     DICTIONARY,
     ColumnMapping,
     MappingError,
     _literal,
     dictionary_columns,
+    is_utf8,
     normalise,
 )
 from zhengan.text import Text
@@ -67,13 +67,12 @@ REJECT_REASONS = {
     "UNQUOTED VALUE": ("引號使用錯誤", "badly quoted value"),
     "LINE SIZE OVER MAXIMUM": ("該行過長", "line too long"),
 }
-SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
 
 def read(path: Path, options: ReadOptions) -> ReadResult:
     mapping = ColumnMapping.load(options.mapping) if options.mapping else ColumnMapping.identity()
     encoding = mapping.encoding or "utf-8"
-    if encoding in ("utf-8", "utf-8-sig"):
+    if is_utf8(encoding):
         return _read_utf8(path, path, mapping, options)
     with tempfile.TemporaryDirectory(prefix="zhengan-csv-") as folder:
         converted = Path(folder) / "utf8.csv"
@@ -150,7 +149,7 @@ def _rejected(file: str, line: int, kind: str, message: str, text: str, encoding
     zh, en = REJECT_REASONS.get(kind, ("無法讀取", "cannot be read"))
     if kind == "INVALID ENCODING":
         message = ""  # DuckDB's own words ("This file is not utf-8 encoded") say less than ours
-        if encoding not in (None, "utf-8", "utf-8-sig"):
+        if not is_utf8(encoding):
             # The file was converted from the declared encoding: the line is not in that encoding.
             zh, en = f"無法以 {encoding} 解碼", f"cannot be decoded as {encoding}"
     zh_text = f"第 {line} 行{zh}" + (f"：{message}" if message else "")
@@ -173,9 +172,7 @@ def _check_header_encoding(path: Path, source: Path, mapping: ColumnMapping) -> 
             f"line is not UTF-8 (byte {exc.start + 1}); for a Big5 / CP950 export set `encoding: cp950` "
             "in the mapping file"
         ) from exc
-    if mapping.encoding not in (None, "utf-8", "utf-8-sig") and SURROGATE.search(
-        first.decode("utf-8", errors="surrogateescape")
-    ):
+    if not is_utf8(mapping.encoding) and SURROGATE.search(first.decode("utf-8", errors="surrogateescape")):
         raise MappingError(
             f"{path}: 標題列無法以 {mapping.encoding} 解碼 / the header line cannot be decoded as "
             f"{mapping.encoding}"
@@ -396,7 +393,7 @@ def _read_with_python(
                         first,
                         "INVALID ENCODING",
                         "",
-                        text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                        printable(text),
                     )
                 )
                 continue

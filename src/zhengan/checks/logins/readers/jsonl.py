@@ -15,7 +15,14 @@ import pyarrow as pa
 
 from zhengan.checks.logins import database
 from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record
-from zhengan.checks.logins.readers.mapping import MAPPABLE, ColumnMapping, _literal, _quote, normalise
+from zhengan.checks.logins.readers.mapping import (
+    MAPPABLE,
+    ColumnMapping,
+    _literal,
+    _quote,
+    is_utf8,
+    normalise,
+)
 from zhengan.text import Text
 
 FORMAT = "jsonl"
@@ -28,12 +35,13 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     undecodable: list[tuple[int, str]] = []
     with database.connection() as connection:
         try:
-            if not _is_utf8(encoding):
+            if not is_utf8(encoding):
                 raise UnicodeError(encoding)
             connection.execute(
                 f"""CREATE TEMP TABLE __lines AS
                     SELECT t.n AS __line, t.text AS text
-                    FROM (SELECT string_split(content, chr(10)) AS lines FROM read_text({_literal(file)})) s,
+                    FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS lines
+                          FROM read_text({_literal(file)})) s,
                          unnest(s.lines) WITH ORDINALITY AS t(text, n)
                     WHERE trim(t.text) <> ''
                     ORDER BY t.n"""
@@ -82,15 +90,11 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     return ReadResult(table=table, errors=errors, notes=notes, records=records, ids=ids)
 
 
-def _is_utf8(encoding: str) -> bool:
-    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-
-
 def _decode_lines(path: Path, encoding: str) -> tuple[pa.Table, list[tuple[int, str]]]:
     """(line, text) of every line that decodes, and (line, text with U+FFFD) of those that do not."""
     numbers, texts, undecodable = [], [], []
     data = path.read_bytes()
-    if _is_utf8(encoding) and data.startswith(b"\xef\xbb\xbf"):
+    if is_utf8(encoding) and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for number, chunk in enumerate(data.split(b"\n"), start=1):
         try:
@@ -103,7 +107,7 @@ def _decode_lines(path: Path, encoding: str) -> tuple[pa.Table, list[tuple[int, 
 
 
 def _undecodable(file: str, line: int, text: str, encoding: str):
-    if _is_utf8(encoding):
+    if is_utf8(encoding):
         zh = f"第 {line} 行不是 UTF-8 編碼（Big5 匯出檔請在對照檔設定 encoding: cp950）"
         en = f"line {line}: not UTF-8 (for a Big5 export set `encoding: cp950` in the mapping file)"
     else:

@@ -81,14 +81,18 @@ class ColumnMapping:
             ):
                 shape = "欄位 → {代碼: 值} / field → {code: value}" if nested else "欄位 → 值 / field → value"
                 raise MappingError(f"{path}: {section} 格式應為 {shape}")
+        # A file without `columns` (only `encoding`, say) keeps the ECS column names, as no file does.
+        named = data.get("columns") is not None
         mapping = cls(
-            columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
+            columns={str(k): str(v) for k, v in data["columns"].items()}
+            if named
+            else {name: name for name in MAPPABLE},
             values={
                 str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("values") or {}).items()
             },
             constants={str(k): str(v) for k, v in (data.get("constants") or {}).items()},
             timestamp_format=data.get("timestamp_format"),
-            explicit=True,
+            explicit=named,
             encoding=_encoding(data.get("encoding"), path),
         )
         for section in ("columns", "values", "constants"):
@@ -120,6 +124,11 @@ class ColumnMapping:
                     + ", ".join(f"{name} → {column!r}" for name, column in missing.items())
                     + f"; columns found: {available}"
                 )
+
+
+def is_utf8(encoding: str | None) -> bool:
+    """Whether a declared encoding (as `codecs.lookup` names it; None: not declared) is UTF-8."""
+    return encoding in (None, "utf-8", "utf-8-sig")
 
 
 def _encoding(value: object, path: Path) -> str | None:

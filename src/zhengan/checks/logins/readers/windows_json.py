@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from zhengan.checks.logins.readers import windows_events
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, exported_text
+from zhengan.checks.logins.readers.base import SURROGATE, ReadOptions, ReadResult, exported_text, printable
 from zhengan.checks.logins.schema import EventBuilder
 from zhengan.checks.result import InputError
 
 FORMAT = "windows-json"
 NEXT_ELEMENT = re.compile(r',\s*(?=\{\s*"(?:Event|System)"\s*:)')  # where the next event of an array starts
 RECORD_ID = re.compile(r'"EventRecordID"\s*:\s*"?(\d+)')
-SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 WHITESPACE = re.compile(r"\s*")
 
 
@@ -34,7 +33,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
     items: list[tuple[int, str, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            items.append((number, _printable(line), _decode(line)))
+            items.append((number, printable(line), _decode(line)))
     return read_records(str(path), items, options, kind="line")
 
 
@@ -64,7 +63,7 @@ def _array_items(text: str) -> list[tuple[int, str, Any]]:
         try:
             item, stop = decoder.raw_decode(text, at)
             raw = text[at:stop]
-            items.append((position, _printable(raw), _decode(raw) if SURROGATE.search(raw) else item))
+            items.append((position, printable(raw), _decode(raw) if SURROGATE.search(raw) else item))
             at = stop
         except json.JSONDecodeError as exc:
             following = NEXT_ELEMENT.search(text, at + 1)
@@ -73,14 +72,9 @@ def _array_items(text: str) -> list[tuple[int, str, Any]]:
             if following is None and raw.endswith("]"):
                 raw = raw[:-1].rstrip()
             damaged = windows_events.Damaged(f"JSON 無法解讀：{exc.msg}", f"not valid JSON: {exc.msg}")
-            items.append((position, _printable(raw), _decode(raw) if SURROGATE.search(raw) else damaged))
+            items.append((position, printable(raw), _decode(raw) if SURROGATE.search(raw) else damaged))
             at = following.end() if following else end
     return items
-
-
-def _printable(text: str) -> str:
-    """Text with the bytes that were not UTF-8 shown as U+FFFD."""
-    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 def read_records(

@@ -13,7 +13,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from zhengan.checks.logins.readers import windows_events
-from zhengan.checks.logins.readers.base import ReadOptions, ReadResult, bad_record, exported_text
+from zhengan.checks.logins.readers.base import (
+    SURROGATE,
+    ReadOptions,
+    ReadResult,
+    bad_record,
+    exported_text,
+    printable,
+)
 from zhengan.checks.logins.schema import EventBuilder
 
 FORMAT = "windows-xml"
@@ -22,7 +29,6 @@ NS = "{" + NS_URI + "}"
 ET.register_namespace("", NS_URI)  # quarantined records keep the plain <Event xmlns=...> form
 EVENT_START = re.compile(r"<Event(?=[\s>/])")
 EVENT_END = "</Event>"
-SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 RECORD_ID = re.compile(r"<EventRecordID>\s*(\d+)\s*</EventRecordID>")
 
 
@@ -55,7 +61,7 @@ def read(path: Path, options: ReadOptions) -> ReadResult:
                 )
             found = RECORD_ID.search(piece)
             record_id = int(found[1]) if found else None
-            errors.append(windows_events.unreadable(file, position, exc, _printable(piece), record_id))
+            errors.append(windows_events.unreadable(file, position, exc, printable(piece), record_id))
             continue
         raw = ET.tostring(element, encoding="unicode")
         record_id = None
@@ -123,14 +129,9 @@ def _no_events(file: str, text: str) -> ReadResult:
         None,
         f"XML 無法解讀，檔中沒有 Windows <Event> 元素：{problem}",
         f"XML cannot be read, no Windows <Event> element in the file: {problem}",
-        _printable(text[:2000]) or None,
+        printable(text[:2000]) or None,
     )
     return ReadResult(table=EventBuilder(file).table(), errors=[error], records=1)
-
-
-def _printable(text: str) -> str:
-    """Text with the bytes that were not UTF-8 shown as U+FFFD."""
-    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 def _child(element: ET.Element, name: str) -> ET.Element:
